@@ -1,0 +1,36 @@
+# Two commands do everything on a fresh machine with Python 3.11: `make demo`, `make test`.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+SHARED_DATA := $(abspath ../shared/data)
+# Tests and CI read the real datasets beside the checkout when they are there.
+export LEARNKIT_DATA ?= $(if $(wildcard $(SHARED_DATA)/SOURCES.md),$(SHARED_DATA),)
+export TF_CPP_MIN_LOG_LEVEL ?= 3
+export PYTHONDONTWRITEBYTECODE = 1
+
+.PHONY: demo test test-fast bench build clean venv
+
+venv: $(STAMP)
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
+
+demo: $(STAMP)
+	$(BIN)/python -m learnkit.demo
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -n 2 --dist loadgroup -q tests
+
+test-fast: $(STAMP)
+	$(BIN)/python -m pytest -q -m "not slow" tests
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/check_latency.py
+
+clean:
+	rm -rf $(VENV) demo-out .pytest_cache

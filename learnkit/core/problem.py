@@ -1,0 +1,253 @@
+"""Declarative problem kinds. A problem judges a notebook namespace and returns a Verdict.
+
+Problems are data: an exercise module builds them with keyword arguments and small
+check functions. They never display anything and never touch the progress log; that is
+the view's job (``learnkit.core.view``). ``evaluate`` is the single place where a
+problem's judgement becomes a ``Result`` and where checker bugs are contained.
+"""
+from __future__ import annotations
+
+import traceback
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from learnkit.core.compare import describe, mismatch, short_repr
+from learnkit.core.placeholder import PlaceholderError, is_placeholder
+from learnkit.core.result import Result, Status
+from learnkit.i18n import _
+
+
+class Incorrect(Exception):
+    """Raise from a check function: the student's answer is wrong (message says why)."""
+
+
+class Unattempted(Exception):
+    """Raise from a check function: the student has not tried this question yet."""
+
+
+@dataclass
+class Verdict:
+    status: Status
+    message: str = ""
+    diagnosis: str = ""
+
+
+@dataclass
+class Code:
+    """A solution given as code (shown highlighted)."""
+
+    source: str
+
+    def __str__(self) -> str:
+        return self.source
+
+
+@dataclass(kw_only=True)
+class Problem:
+    """Base: what every problem kind shares."""
+
+    prompt: str = ""
+    hints: Sequence[str] = ()
+    solution: str | Code = ""
+    points: float = 1.0
+    vars: Sequence[str] = ()
+    kind = "problem"
+
+    def judge(self, ns: Mapping[str, Any]) -> Verdict:  # pragma: no cover - abstract
+        raise NotImplementedError
+
+    def fetch(self, ns: Mapping[str, Any], names: Sequence[str] | None = None) -> dict:
+        """Read the named variables; missing or ``____`` means not attempted."""
+        values = {}
+        for name in names if names is not None else self.vars:
+            if name not in ns:
+                raise Unattempted(_("`{name}` is not defined yet: write your answer and run its cell.").format(name=name))
+            value = ns[name]
+            if is_placeholder(value):
+                raise Unattempted(_("`{name}` still contains the blank ____: replace it with your answer.").format(name=name))
+            values[name] = value
+        return values
+
+
+def evaluate(problem: Problem, ns: Mapping[str, Any], question: str = "", exercise: str = "") -> Result:
+    """Judge ``problem`` against namespace ``ns``. Never raises.
+
+    Incorrect/AssertionError -> incorrect; Unattempted/PlaceholderError -> unattempted;
+    anything else raised inside the checker -> status error, "checker error in q_N".
+    """
+    try:
+        verdict = problem.judge(ns)
+    except Incorrect as e:
+        verdict = Verdict(Status.INCORRECT, str(e))
+    except AssertionError as e:  # learntools-style `assert cond, "message"` in check functions
+        verdict = Verdict(Status.INCORRECT, str(e) or _("Your answer is not correct yet."))
+    except (Unattempted, PlaceholderError) as e:
+        verdict = Verdict(Status.UNATTEMPTED, str(e))
+    except Exception as e:  # a bug in the checker: contain it, keep the reason short
+        where = traceback.extract_tb(e.__traceback__)[-1]
+        reason = f"{type(e).__name__}: {short_repr(str(e), 160)}"
+        verdict = Verdict(
+            Status.ERROR,
+            _("checker error in {q}: {reason} (at {file}:{line}). This is not your fault; "
+              "tell your instructor.").format(q=question or "this question", reason=reason,
+                                              file=where.filename.rsplit("/", 1)[-1], line=where.lineno),
+        )
+    points = problem.points if verdict.status is Status.CORRECT else 0.0
+    return Result(question=question, status=verdict.status, message=verdict.message,
+                  points=points, max_points=problem.points, exercise=exercise,
+                  diagnosis=verdict.diagnosis)
+
+
+def _check_types(values: Mapping[str, Any], types: Mapping[str, Any]) -> None:
+    for name, expected in types.items():
+        if name not in values:
+            continue
+        value = values[name]
+        if isinstance(expected, tuple) and len(expected) == 2 and callable(expected[0]) \
+                and isinstance(expected[1], str):
+            ok, wanted = bool(expected[0](value)), expected[1]
+        else:
+            ok, wanted = isinstance(value, expected), _("a {type}").format(
+                type=getattr(expected, "__name__", str(expected)))
+        if not ok:
+            raise Incorrect(_("`{name}` should be {wanted}; yours is {actual}.").format(
+                name=name, wanted=wanted, actual=describe(value)))
+
+
+@dataclass(kw_only=True)
+class CodingProblem(Problem):
+    """Reads named notebook variables and calls ``check(**values)``.
+
+    ``check`` raises ``Incorrect`` (or fails an ``assert``) for a wrong answer and may
+    return a short success message. ``types`` maps a variable to a type, or to a
+    ``(predicate, "description")`` pair, checked before ``check`` runs.
+    """
+
+    check: Callable[..., str | None]
+    types: Mapping[str, Any] = field(default_factory=dict)
+    kind = "coding"
+
+    def judge(self, ns):
+        values = self.fetch(ns)
+        _check_types(values, self.types)
+        message = self.check(**values)
+        return Verdict(Status.CORRECT, message or _("Correct!"))
+
+
+@dataclass(kw_only=True)
+class EqualityProblem(Problem):
+    """A value compared with ``expected`` (a value or a zero-argument callable) within tolerance."""
+
+    var: str
+    expected: Any
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    kind = "value"
+
+    def __post_init__(self):
+        self.vars = (self.var,)
+
+    def judge(self, ns):
+        value = self.fetch(ns)[self.var]
+        expected = self.expected() if callable(self.expected) else self.expected
+        why = mismatch(value, expected, self.rtol, self.atol, name=f"`{self.var}`")
+        if why:
+            raise Incorrect(why)
+        return Verdict(Status.CORRECT, _("Correct!"))
+
+
+@dataclass(kw_only=True)
+class FunctionProblem(Problem):
+    """The student's function, run on hidden inputs and compared with ``reference``.
+
+    ``cases`` is a list of argument tuples (or a callable returning one). A student
+    exception on a case is an incorrect answer that quotes the exception.
+    """
+
+    var: str
+    reference: Callable
+    cases: Sequence[tuple] | Callable[[], Sequence[tuple]]
+    rtol: float = 1e-6
+    atol: float = 1e-9
+    kind = "function"
+
+    def __post_init__(self):
+        self.vars = (self.var,)
+
+    def judge(self, ns):
+        fn = self.fetch(ns)[self.var]
+        if not callable(fn):
+            raise Incorrect(_("`{name}` should be a function; yours is {actual}.").format(
+                name=self.var, actual=describe(fn)))
+        cases = self.cases() if callable(self.cases) else self.cases
+        for args in cases:
+            args = args if isinstance(args, tuple) else (args,)
+            call = f"{self.var}({', '.join(short_repr(a, 30) for a in args)})"
+            try:
+                got = fn(*args)
+            except PlaceholderError:
+                raise
+            except Exception as e:
+                raise Incorrect(_("`{call}` raised {exc}: {msg}").format(
+                    call=call, exc=type(e).__name__, msg=short_repr(str(e), 120)))
+            want = self.reference(*args)
+            why = mismatch(got, want, self.rtol, self.atol, name=_("the result"))
+            if why:
+                raise Incorrect(_("`{call}` returned {got}, but it should return {want}. ({why})").format(
+                    call=call, got=short_repr(got), want=short_repr(want), why=why))
+        return Verdict(Status.CORRECT, _("Correct! Your function works on {n} hidden test inputs.").format(n=len(cases)))
+
+
+@dataclass(kw_only=True)
+class ThoughtExperiment(Problem):
+    """A question answered by reading the solution; credit for running the check.
+
+    When ``vars`` are given, the student's objects must exist. ``diagnose(**values)``
+    may return a short diagnosis of them (e.g. of their learning curves) or raise
+    ``Unattempted`` when they are not the objects the question is about yet.
+    """
+
+    diagnose: Callable[..., str | None] | None = None
+    kind = "thought"
+
+    def judge(self, ns):
+        values = self.fetch(ns)
+        diagnosis = (self.diagnose(**values) or "") if self.diagnose else ""
+        return Verdict(Status.CORRECT, _("Thought experiment: compare your reasoning with the solution."),
+                       diagnosis=diagnosis)
+
+
+@dataclass(kw_only=True)
+class MultipleChoice(Problem):
+    """The student sets ``var`` to a choice letter ('a', 'b', …) or to the choice's text."""
+
+    var: str
+    choices: Sequence[str]
+    answer: str  # a letter
+    explanations: Mapping[str, str] = field(default_factory=dict)  # letter -> why it is wrong/right
+    kind = "choice"
+
+    def __post_init__(self):
+        self.vars = (self.var,)
+
+    def letters(self) -> list[str]:
+        return [chr(ord("a") + i) for i in range(len(self.choices))]
+
+    def judge(self, ns):
+        value = self.fetch(ns)[self.var]
+        letters = self.letters()
+        picked = None
+        if isinstance(value, str):
+            v = value.strip().lower().rstrip(")").lstrip("(")
+            if v in letters:
+                picked = v
+            else:
+                for letter, text in zip(letters, self.choices):
+                    if value.strip().lower() == str(text).strip().lower():
+                        picked = letter
+        if picked is None:
+            raise Incorrect(_("Set `{var}` to one of {letters}; yours is {actual}.").format(
+                var=self.var, letters=", ".join(repr(x) for x in letters), actual=describe(value)))
+        if picked != self.answer:
+            raise Incorrect(self.explanations.get(picked) or _("({letter}) is not the right choice.").format(letter=picked))
+        return Verdict(Status.CORRECT, self.explanations.get(picked) or _("Correct!"))

@@ -1,0 +1,86 @@
+"""What the student touches: ``q_1.check()``, ``q_1.hint()``, ``q_1.solution()``.
+
+A view joins a problem to the bound notebook namespace, renders verdicts and writes
+the progress log. Nothing here raises into the student's notebook, except the
+``assert_check_*`` methods, which exist to raise in author tests.
+"""
+from __future__ import annotations
+
+from learnkit.core import binder, progress, render
+from learnkit.core.problem import Problem, evaluate
+from learnkit.core.result import Result, Status
+from learnkit.i18n import _
+
+
+class ProblemView:
+    def __init__(self, problem: Problem, question: str, exercise: str):
+        self._problem = problem
+        self._question = question
+        self._exercise = exercise
+
+    @property
+    def problem(self) -> Problem:
+        return self._problem
+
+    @property
+    def question(self) -> str:
+        return self._question
+
+    # -- judging ---------------------------------------------------------------
+    def result(self) -> Result:
+        """The verdict on the student's current objects (no display, no log)."""
+        try:
+            ns = binder.namespace()
+        except binder.NotBound as e:
+            return Result(self._question, Status.ERROR, str(e), 0.0, self._problem.points, self._exercise)
+        binder.run_cell_callbacks()  # see objects from the current cell too
+        return evaluate(self._problem, ns, self._question, self._exercise)
+
+    def check(self) -> None:
+        try:
+            r = self.result()
+            progress.record(self._exercise, self._question, "check", r.status.value, r.message)
+            if self._problem.kind == "thought" and r.status is Status.CORRECT:
+                render.show(render.solution(self._problem.solution, r.diagnosis))
+            else:
+                render.show(render.result(r))
+        except Exception as e:  # the view itself failed: still no traceback for the student
+            render.show(render.message(_("checker error in {q}: {reason}").format(
+                q=self._question, reason=f"{type(e).__name__}: {e}"), "#ef6c00"))
+
+    # -- help --------------------------------------------------------------------
+    def hint(self, n: int = 1) -> None:
+        hints = list(self._problem.hints)
+        if not hints:
+            render.show(render.message(_("There is no hint for this question. Try `{q}.solution()`.").format(q=self._question)))
+            return
+        n = min(max(int(n), 1), len(hints))
+        progress.record(self._exercise, self._question, "hint", str(n))
+        render.show(render.hint(hints[n - 1], n, len(hints)))
+
+    def solution(self) -> None:
+        progress.record(self._exercise, self._question, "solution")
+        diagnosis = ""
+        if self._problem.kind == "thought":
+            diagnosis = self.result().diagnosis
+        render.show(render.solution(self._problem.solution, diagnosis))
+
+    # -- self-tests for authors ----------------------------------------------------
+    def _assert(self, wanted: Status) -> Result:
+        r = self.result()
+        if r.status is not wanted:
+            raise AssertionError(f"{self._question}: expected {wanted.value}, got {r.status.value}: {r.message}")
+        return r
+
+    def assert_check_passed(self) -> Result:
+        return self._assert(Status.CORRECT)
+
+    def assert_check_failed(self) -> Result:
+        return self._assert(Status.INCORRECT)
+
+    def assert_check_unattempted(self) -> Result:
+        return self._assert(Status.UNATTEMPTED)
+
+    def __repr__(self) -> str:
+        return f"{self._question}: {self._problem.prompt or self._problem.kind} " \
+               f"(run {self._question}.check(), .hint() or .solution())"

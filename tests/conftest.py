@@ -1,0 +1,12 @@
+import os
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+os.environ.setdefault("MPLBACKEND", "agg")
+
+
+@pytest.fixture(autouse=True)
+def _private_progress_log(tmp_path, monkeypatch):
+    """Every test writes its progress log to its own file, never to the user's."""
+    monkeypatch.setenv("LEARNKIT_PROGRESS", str(tmp_path / "progress.jsonl"))

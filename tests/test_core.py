@@ -1,0 +1,218 @@
+"""learnkit.core: problem kinds, verdicts, containment of checker bugs, views, progress."""
+import json
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from learnkit.core import (PLACEHOLDER, Code, CodingProblem, EqualityProblem, Exercise, FunctionProblem,
+                           Incorrect, MultipleChoice, Status, ThoughtExperiment, Unattempted, binder, evaluate)
+from learnkit.core import progress
+from learnkit.core.compare import describe, mismatch
+from learnkit.core.placeholder import PlaceholderError
+
+
+def judge(problem, **ns):
+    return evaluate(problem, ns, "q_1", "demo.ex")
+
+
+# -- coding problems -------------------------------------------------------------------
+def _positive(x):
+    if x <= 0:
+        raise Incorrect(f"`x` should be positive; yours is {x}.")
+
+
+def test_coding_problem_correct_incorrect_and_message():
+    p = CodingProblem(vars=["x"], check=_positive)
+    assert judge(p, x=3).status is Status.CORRECT
+    r = judge(p, x=-2)
+    assert r.status is Status.INCORRECT and "yours is -2" in r.message
+    assert r.points == 0 and r.max_points == 1
+
+
+def test_assert_in_check_is_incorrect_not_error():
+    def check(x):
+        assert x == 1, "x should be 1"
+    r = judge(CodingProblem(vars=["x"], check=check), x=2)
+    # (pytest rewrites asserts in this file and appends its own explanation line)
+    assert (r.status, r.message.split("\n")[0]) == (Status.INCORRECT, "x should be 1")
+
+
+def test_missing_variable_and_placeholder_are_unattempted():
+    p = CodingProblem(vars=["x"], check=_positive)
+    r = judge(p)
+    assert r.status is Status.UNATTEMPTED and "`x` is not defined" in r.message
+    assert judge(p, x=PLACEHOLDER).status is Status.UNATTEMPTED
+    assert judge(p, x=[1, PLACEHOLDER]).status is Status.UNATTEMPTED
+
+
+def test_checker_bug_becomes_error_with_question_name_and_no_traceback():
+    def buggy(x):
+        return {}["missing"]
+    r = judge(CodingProblem(vars=["x"], check=buggy), x=1)
+    assert r.status is Status.ERROR
+    assert "checker error in q_1" in r.message and "KeyError" in r.message
+    assert "Traceback" not in r.message
+
+
+def test_wrong_variable_type_is_a_clear_incorrect():
+    p = CodingProblem(vars=["x"], check=_positive, types={"x": int})
+    r = judge(p, x="five")
+    assert r.status is Status.INCORRECT and "`x` should be a int" in r.message.replace("an int", "a int")
+    p2 = CodingProblem(vars=["x"], check=_positive, types={"x": (lambda v: isinstance(v, int), "a whole number")})
+    assert "a whole number" in judge(p2, x=2.5).message
+
+
+def test_check_can_declare_unattempted():
+    def check(x):
+        raise Unattempted("not yet")
+    assert judge(CodingProblem(vars=["x"], check=check), x=1).status is Status.UNATTEMPTED
+
+
+# -- values with tolerance --------------------------------------------------------------
+@pytest.mark.parametrize("value,expected,ok", [
+    (0.1 + 0.2, 0.3, True),
+    (52, 52.0, True),
+    (np.float32(37.5), 37.5, True),
+    (37.6, 37.5, False),
+    (np.array([52, 63, 0, 148]), [52, 63, 0, 148], True),
+    ([52, 63, 1, 148], np.array([52, 63, 0, 148]), False),
+    (np.array([1.0, np.nan]), np.array([1.0, np.nan]), True),
+    (pd.Series([1.0, 2.0]), pd.Series([1.0, 2.0 + 1e-9]), True),
+    (pd.Series([1.0, 2.5]), pd.Series([1.0, 2.0]), False),
+    (pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [1]}), False),
+    ({"w": [1, 2]}, {"w": [1, 2]}, True),
+    ("52", 52, False),
+    (True, 1, False),
+])
+def test_equality_problem_tolerance(value, expected, ok):
+    r = judge(EqualityProblem(var="v", expected=expected), v=value)
+    assert (r.status is Status.CORRECT) == ok, r.message
+
+
+def test_mismatch_messages_are_precise():
+    assert "index 2" in mismatch([52, 63, 1, 148], np.array([52, 63, 0, 148]))
+    assert "shape (3,)" in mismatch(np.zeros(3), np.zeros(4))
+    assert "columns" in mismatch(pd.DataFrame({"a": [1]}), pd.DataFrame({"b": [1]}))
+    assert describe(5) == "an int (5)" and "numpy array of shape (2, 2)" in describe(np.eye(2))
+
+
+# -- functions on hidden inputs -----------------------------------------------------------
+def _relu(x):
+    return max(0, x)
+
+
+def test_function_problem_hidden_inputs():
+    p = FunctionProblem(var="relu", reference=_relu, cases=[(-3,), (0,), (2.5,), (np.float64(-1.5),)])
+    assert judge(p, relu=lambda x: max(0, x)).status is Status.CORRECT
+    r = judge(p, relu=lambda x: x)
+    assert r.status is Status.INCORRECT and "relu(-3)" in r.message and "should return 0" in r.message
+    r = judge(p, relu=lambda x: 1 / 0)
+    assert r.status is Status.INCORRECT and "ZeroDivisionError" in r.message
+    assert judge(p, relu=5).status is Status.INCORRECT
+
+
+def test_function_using_placeholder_is_unattempted():
+    def relu(x):
+        return PLACEHOLDER + x
+    assert judge(FunctionProblem(var="relu", reference=_relu, cases=[(1,)]), relu=relu).status is Status.UNATTEMPTED
+
+
+def test_placeholder_fails_loudly_when_used():
+    with pytest.raises(PlaceholderError):
+        PLACEHOLDER.compile()
+
+
+# -- thought experiments and multiple choice -----------------------------------------------
+def test_thought_experiment_with_diagnosis():
+    p = ThoughtExperiment(vars=["h"], diagnose=lambda h: f"min {min(h)}", solution="because")
+    r = judge(p, h=[3, 1, 2])
+    assert r.status is Status.CORRECT and r.diagnosis == "min 1"
+    assert judge(p).status is Status.UNATTEMPTED
+    assert judge(ThoughtExperiment(solution="s")).status is Status.CORRECT
+
+
+def test_multiple_choice():
+    p = MultipleChoice(var="ans", choices=["0", "52", "-39"], answer="c", explanations={"a": "That is a hidden node."})
+    assert judge(p, ans="c").status is Status.CORRECT
+    assert judge(p, ans="C)").status is Status.CORRECT
+    assert judge(p, ans="-39").status is Status.CORRECT
+    r = judge(p, ans="a")
+    assert r.status is Status.INCORRECT and r.message == "That is a hidden node."
+    assert "one of 'a', 'b', 'c'" in judge(p, ans="z").message
+
+
+# -- views: check / hint / solution / asserts / progress ---------------------------------------
+@pytest.fixture
+def exercise(capsys):
+    ex = Exercise("demo.ex", "Demo", [
+        CodingProblem(vars=["x"], check=_positive, hints=["Think positive.", "x = 1 works."],
+                      solution=Code("x = 1")),
+        ThoughtExperiment(solution="Dropout helped."),
+    ])
+    ns = {}
+    binder.bind(ns)
+    g = {}
+    ex.export(g)
+    return ex, ns, g
+
+
+def test_views_display_plain_text_and_log_progress(exercise, capsys):
+    ex, ns, g = exercise
+    assert set(g["__all__"]) == {"q_1", "q_2", "____", "progress"}
+    q_1 = g["q_1"]
+    q_1.check()
+    assert "Not attempted yet" in capsys.readouterr().out
+    ns["x"] = -1
+    q_1.check()
+    assert "Incorrect: `x` should be positive" in capsys.readouterr().out
+    ns["x"] = 4
+    q_1.check()
+    assert capsys.readouterr().out.startswith("Correct")
+    q_1.hint()
+    out = capsys.readouterr().out
+    assert "Hint 1 of 2: Think positive." in out and ".hint(2)" in out
+    q_1.hint(2)
+    assert "x = 1 works." in capsys.readouterr().out
+    q_1.solution()
+    assert "x = 1" in capsys.readouterr().out
+    rows = [json.loads(l) for l in open(progress.log_path())]
+    assert [r["status"] for r in rows if r["event"] == "check"] == ["unattempted", "incorrect", "correct"]
+    assert {r["exercise"] for r in rows} == {"demo.ex"} and all("time" in r for r in rows)
+    g["progress"]()
+    assert "1 of 2 questions solved" in capsys.readouterr().out
+
+
+def test_view_asserts(exercise):
+    ex, ns, g = exercise
+    g["q_1"].assert_check_unattempted()
+    ns["x"] = -1
+    g["q_1"].assert_check_failed()
+    with pytest.raises(AssertionError, match="expected correct, got incorrect"):
+        g["q_1"].assert_check_passed()
+    ns["x"] = 1
+    g["q_1"].assert_check_passed()
+
+
+def test_exercise_grade_judges_every_question(exercise):
+    ex, ns, g = exercise
+    results = ex.grade({"x": 2})
+    assert [(r.question, r.status) for r in results] == [("q_1", Status.CORRECT), ("q_2", Status.CORRECT)]
+
+
+def test_html_rendering_is_coloured_and_escaped():
+    from learnkit.core import render
+    from learnkit.core.result import Result
+    html = render.result(Result("q_1", Status.INCORRECT, "use `<Dense>`")).html
+    assert "#c62828" in html and "<code>&lt;Dense&gt;</code>" in html
+
+
+def test_progress_log_survives_torn_lines(tmp_path, monkeypatch):
+    path = tmp_path / "p.jsonl"
+    monkeypatch.setenv("LEARNKIT_PROGRESS", str(path))
+    progress.record("e", "q_1", "check", "correct")
+    with open(path, "a") as f:
+        f.write('{"broken": ')
+    progress.record("e", "q_1", "check", "incorrect")
+    assert [r["status"] for r in progress.read("e")] == ["correct", "incorrect"]
+    assert progress.summary("e", ["q_1"])["q_1"]["ever_correct"]
