@@ -1,0 +1,401 @@
+"""Live Keras objects -> plain frozen facts that checks and messages can compare.
+
+Only the public Keras 3 API is used (``import keras``, imported lazily), so the facts
+are the same under the TensorFlow and the JAX backend, and for models built through
+``tensorflow.keras`` (which is Keras 3 in TF >= 2.16).
+
+Where Keras 3 keeps things (all public): the compile arguments come back from
+``model.get_compile_config()`` (``{}`` until ``compile`` ran) and the optimizer is
+``model.optimizer``; ``fit`` returns a ``History`` whose ``params`` hold ``epochs`` and
+``steps`` (no ``batch_size`` any more). Learning rates are stored as float32, so they
+are rounded to 7 significant digits (0.0010000000474974513 -> 0.001).
+"""
+from __future__ import annotations
+
+import math
+import re
+import warnings
+from dataclasses import dataclass, field
+
+from learnkit.core.compare import describe
+from learnkit.core.problem import Incorrect
+from learnkit.i18n import _
+
+
+class NotAModel(Incorrect):
+    """The value is not a Keras model (the message says what it is instead)."""
+
+
+class NotAHistory(Incorrect):
+    """The value is not the History returned by ``model.fit``."""
+
+
+# ---------------------------------------------------------------- names
+_ACTIVATION_ALIASES = {"identity": "linear", "none": "linear", "softmax_v2": "softmax",
+                       "swish": "silu", "leakyrelu": "leaky_relu"}
+_LOSS_ALIASES = {"huber_loss": "huber", "logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence",
+                 "bce": "binary_crossentropy", "cce": "categorical_crossentropy"}
+_METRIC_ALIASES = {"acc": "accuracy", "mae": "mean_absolute_error", "mse": "mean_squared_error",
+                   "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
+                   "rmse": "root_mean_squared_error", "ce": "crossentropy", "bce": "binary_crossentropy"}
+_ACTIVATION_LAYERS = {"ReLU": "relu", "Softmax": "softmax", "ELU": "elu", "LeakyReLU": "leaky_relu",
+                      "PReLU": "prelu"}
+
+
+def snake_case(name: str) -> str:
+    """'MeanSquaredError' -> 'mean_squared_error', 'AUC' -> 'auc', 'KLDivergence' -> 'kl_divergence'."""
+    name = name.replace("IoU", "Iou")
+    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
+    return name.lower()
+
+
+def activation_name(act) -> str:
+    """Normalize an activation given as None, a string, a function or a layer to a name."""
+    if act is None:
+        return "linear"
+    if isinstance(act, str):  # no keras needed: names are the activation functions' names
+        name = act.strip().lower()
+        return _ACTIVATION_ALIASES.get(name, name)
+    if isinstance(act, type) or not hasattr(act, "__name__"):  # a layer used as activation
+        cls = act.__name__ if isinstance(act, type) else type(act).__name__
+        return _ACTIVATION_LAYERS.get(cls, snake_case(cls))
+    name = act.__name__.lower()
+    return _ACTIVATION_ALIASES.get(name, name)
+
+
+def _serialized_name(x) -> str | None:
+    """The name inside a Keras serialization dict ({'class_name': ..., 'config': ...})."""
+    if isinstance(x, dict) and "class_name" in x:
+        if x["class_name"] == "function" and isinstance(x.get("config"), str):
+            return x["config"]
+        return snake_case(x["class_name"])
+    return None
+
+
+def _canonical(x, aliases: dict, getter) -> str | None:
+    if x is None:
+        return None
+    name = _serialized_name(x)
+    if name is None and isinstance(x, str):
+        key = aliases.get(x.strip().lower(), x.strip())
+        try:
+            import keras
+            found = getter(keras)(key)
+            name = getattr(found, "__name__", None) or snake_case(type(found).__name__)
+        except Exception:
+            name = key
+    elif name is None and isinstance(x, type):
+        name = snake_case(x.__name__)
+    elif name is None and hasattr(x, "__name__"):  # a function
+        name = x.__name__
+    elif name is None and type(x).__name__ in ("LossFunctionWrapper", "MeanMetricWrapper"):
+        name = getattr(getattr(x, "fn", None), "__name__", None) or str(x.name)
+    elif name is None:  # a Loss/Metric object: named after its class (its .name may be custom)
+        name = snake_case(type(x).__name__)
+    name = name.lower()
+    return aliases.get(name, name)
+
+
+def canonical_loss(loss) -> str | None:
+    """'mse', 'mean_squared_error', MeanSquaredError() and losses.mean_squared_error -> 'mean_squared_error'."""
+    return _canonical(loss, _LOSS_ALIASES, lambda keras: keras.losses.get)
+
+
+def canonical_metric(metric) -> str | None:
+    """'acc'/'accuracy' -> 'accuracy'; 'mae', MeanAbsoluteError() -> 'mean_absolute_error'."""
+    return _canonical(metric, _METRIC_ALIASES, lambda keras: keras.metrics.get)
+
+
+def _short_number(x) -> float:
+    return float(f"{float(x):.7g}")
+
+
+# ---------------------------------------------------------------- layers and models
+@dataclass(frozen=True)
+class LayerFacts:
+    index: int  # 1-based, InputLayer excluded
+    cls: str
+    name: str
+    units: int | None = None
+    activation: str | None = None  # None: the layer has no activation at all
+    rate: float | None = None
+    bn: dict | None = field(default=None, hash=False)
+    params: int | None = None
+    config: dict = field(default_factory=dict, hash=False, repr=False)  # simple config values
+
+    def short(self) -> str:
+        """'Dense(64, relu)', 'Dense(1)', 'Dropout(0.3)', 'BatchNormalization', 'Activation(relu)'."""
+        parts = []
+        if self.units is not None:
+            parts.append(str(self.units))
+        if self.rate is not None:
+            parts.append(f"{self.rate:g}")
+        if self.activation is not None and self.activation != "linear" \
+                and self.cls not in _ACTIVATION_LAYERS:
+            parts.append(self.activation)
+        return f"{self.cls}({', '.join(parts)})" if parts else self.cls
+
+
+@dataclass(frozen=True)
+class CompileFacts:
+    optimizer: str | None  # class name: 'Adam', 'SGD', ...
+    learning_rate: float | None  # for a schedule: its initial learning rate, if it has one
+    loss: str | tuple | None  # canonical name (a tuple of names for several outputs)
+    metrics: tuple = ()
+    lr_schedule: str | None = None  # class name of a LearningRateSchedule
+
+
+@dataclass(frozen=True)
+class ModelFacts:
+    cls: str
+    layers: tuple
+    input_shape: tuple | None  # without the batch dim; a tuple of shapes if several inputs
+    params: int | None
+    trainable_params: int | None
+    non_trainable_params: int | None
+    is_chain: bool
+    compile: CompileFacts | None = None
+
+    def summary(self) -> str:
+        """'Dense, Dropout, Dense' (class names, in order)."""
+        return ", ".join(layer.cls for layer in self.layers)
+
+
+def _simple(value):
+    if isinstance(value, list):
+        value = tuple(value)
+    if isinstance(value, tuple) and all(isinstance(v, (int, float, str, bool, type(None))) for v in value):
+        return value
+    return value if isinstance(value, (int, float, str, bool, type(None))) else _SKIP
+
+
+_SKIP = object()
+
+
+def layer_facts(layer, index: int) -> LayerFacts:
+    cls = type(layer).__name__
+    try:
+        with warnings.catch_warnings():  # e.g. "lambda activations cannot be serialized"
+            warnings.simplefilter("ignore")
+            config = layer.get_config()
+    except Exception:  # a custom layer without get_config
+        config = {}
+    config = {k: v for k, v in ((k, _simple(v)) for k, v in config.items())
+              if v is not _SKIP and k not in ("name", "trainable", "dtype")}
+    units = getattr(layer, "units", None)
+    units = units if isinstance(units, int) and not isinstance(units, bool) else None
+    if cls in _ACTIVATION_LAYERS:
+        activation = _ACTIVATION_LAYERS[cls]
+        if cls == "ReLU" and (config.get("max_value") or config.get("negative_slope") or config.get("threshold")):
+            activation = "relu(custom)"
+    elif hasattr(layer, "activation"):
+        activation = activation_name(layer.activation)
+    else:
+        activation = None
+    rate = getattr(layer, "rate", None)
+    rate = float(rate) if isinstance(rate, (int, float)) and not isinstance(rate, bool) else None
+    bn = None
+    import keras
+    if isinstance(layer, keras.layers.BatchNormalization):
+        axis = config.get("axis", getattr(layer, "axis", -1))
+        bn = {"momentum": float(layer.momentum), "epsilon": float(layer.epsilon),
+              "center": bool(layer.center), "scale": bool(layer.scale),
+              "axis": axis[0] if isinstance(axis, tuple) and len(axis) == 1 else axis}
+    params = None
+    if getattr(layer, "built", False):
+        try:
+            params = int(layer.count_params())
+        except Exception:
+            params = None
+    return LayerFacts(index=index, cls=cls, name=str(layer.name), units=units, activation=activation,
+                      rate=rate, bn=bn, params=params, config=config)
+
+
+def _shape(tensor) -> tuple:
+    return tuple(None if d is None else int(d) for d in tuple(tensor.shape)[1:])
+
+
+def _input_shape(model) -> tuple | None:
+    try:
+        inputs = model.inputs
+    except (AttributeError, ValueError):  # unbuilt Sequential: "no defined inputs yet"
+        return None
+    if not inputs:
+        return None
+    if len(inputs) == 1:
+        return _shape(inputs[0])
+    return tuple(_shape(t) for t in inputs)
+
+
+def _is_chain(model, layers) -> bool:
+    import keras
+    if isinstance(model, keras.Sequential):
+        return True
+    try:
+        inputs, outputs = model.inputs, model.outputs
+    except (AttributeError, ValueError):
+        return False
+    if not inputs or not outputs or len(inputs) != 1 or len(outputs) != 1 or not layers:
+        return False
+    try:
+        current = inputs[0]
+        for layer in layers:
+            if layer.input is not current:
+                return False
+            current = layer.output
+        return current is outputs[0]
+    except Exception:  # layers used several times or with several inputs
+        return False
+
+
+def _count(weights) -> int:
+    return sum(math.prod(int(d) for d in w.shape) for w in weights)
+
+
+def model_facts(obj, name: str = "model") -> ModelFacts:
+    """Facts about a Keras model; raises ``NotAModel`` for anything else."""
+    import keras
+    if isinstance(obj, type) and issubclass(obj, keras.Model):
+        raise NotAModel(_("`{name}` is the class {cls} itself, not a model: call it, e.g. "
+                          "`{name} = keras.{cls}([...])`.").format(name=name, cls=obj.__name__))
+    if not isinstance(obj, keras.Model):
+        module = type(obj).__module__ or ""
+        if module.startswith(("tf_keras", "tensorflow.python.keras", "keras.engine")):
+            raise NotAModel(_("`{name}` was built with the old Keras 2 (tf_keras); build it with "
+                              "`keras` (Keras 3) instead.").format(name=name))
+        raise NotAModel(_("`{name}` should be a Keras model; yours is {actual}.").format(
+            name=name, actual=describe(obj)))
+    live = model_layers(obj)
+    layers = tuple(layer_facts(layer, i) for i, layer in enumerate(live, start=1))
+    params = trainable = non_trainable = None
+    if getattr(obj, "built", False):
+        try:
+            trainable = _count(obj.trainable_weights)
+            non_trainable = _count(obj.non_trainable_weights)
+            params = trainable + non_trainable
+        except Exception:
+            params = trainable = non_trainable = None
+    return ModelFacts(cls=type(obj).__name__, layers=layers, input_shape=_input_shape(obj),
+                      params=params, trainable_params=trainable, non_trainable_params=non_trainable,
+                      is_chain=_is_chain(obj, live), compile=compile_facts(obj))
+
+
+def model_layers(model) -> list:
+    """The model's layers in order, without InputLayer."""
+    return [layer for layer in model.layers if type(layer).__name__ != "InputLayer"]
+
+
+# ---------------------------------------------------------------- compile
+def _names(value, canon) -> tuple:
+    if value is None:
+        return ()
+    if isinstance(value, dict) and "class_name" not in value:
+        value = list(value.values())
+    if isinstance(value, (list, tuple)):
+        out = []
+        for v in value:
+            out.extend(_names(v, canon) if isinstance(v, (list, tuple, dict)) and _serialized_name(v) is None
+                       else (canon(v),))
+        return tuple(out)
+    return (canon(value),)
+
+
+def compile_facts(model) -> CompileFacts | None:
+    """What ``model.compile(...)`` was given, or None if the model is not compiled."""
+    try:
+        config = model.get_compile_config() or {}
+    except Exception:
+        config = {}
+    optimizer = getattr(model, "optimizer", None)
+    if not config and optimizer is None:
+        return None
+    opt_name = lr = schedule = None
+    if optimizer is not None:
+        opt_name = type(optimizer).__name__
+        try:
+            raw = optimizer.get_config().get("learning_rate")
+        except Exception:
+            raw = None
+        if isinstance(raw, dict):  # a serialized LearningRateSchedule
+            schedule = raw.get("class_name")
+            initial = (raw.get("config") or {}).get("initial_learning_rate")
+            lr = _short_number(initial) if isinstance(initial, (int, float)) else None
+        elif isinstance(raw, (int, float)):
+            lr = _short_number(raw)
+    elif isinstance(config.get("optimizer"), (str, dict)):
+        opt = config["optimizer"]
+        opt_name = opt.get("class_name") if isinstance(opt, dict) else opt
+    loss_value = config["loss"] if "loss" in config else getattr(model, "loss", None)
+    if isinstance(loss_value, (list, tuple)) or (isinstance(loss_value, dict) and "class_name" not in loss_value):
+        losses = _names(loss_value, canonical_loss)
+        loss = losses[0] if len(losses) == 1 else losses
+    else:
+        loss = canonical_loss(loss_value)
+    metrics = _names(config.get("metrics"), canonical_metric)
+    return CompileFacts(optimizer=opt_name, learning_rate=lr, loss=loss, metrics=metrics, lr_schedule=schedule)
+
+
+# ---------------------------------------------------------------- fit and callbacks
+@dataclass(frozen=True)
+class FitFacts:
+    epochs_requested: int | None
+    epochs_run: int
+    steps: int | None  # batches per epoch
+    batch_size: int | None  # only when Keras reports it (Keras 3 does not)
+    keys: tuple  # 'loss', 'val_loss', ...
+    validation: bool
+
+    @property
+    def stopped_early(self) -> bool:
+        return self.epochs_requested is not None and self.epochs_run < self.epochs_requested
+
+
+def fit_facts(history, name: str = "history") -> FitFacts:
+    """Facts about ``history = model.fit(...)``; ``history.history`` (a dict) is accepted too."""
+    import keras
+    if isinstance(history, keras.callbacks.History):
+        params, log, epochs = dict(history.params or {}), dict(history.history or {}), list(history.epoch)
+    elif isinstance(history, dict) and history and all(isinstance(v, (list, tuple)) for v in history.values()):
+        params, log = {}, history
+        epochs = list(range(max(len(v) for v in history.values())))
+    else:
+        raise NotAHistory(_("`{name}` should be what `model.fit(...)` returned; yours is {actual}.").format(
+            name=name, actual=describe(history)))
+    as_int = lambda v: int(v) if isinstance(v, (int, float)) and not isinstance(v, bool) else None  # noqa: E731
+    return FitFacts(epochs_requested=as_int(params.get("epochs")), epochs_run=len(epochs),
+                    steps=as_int(params.get("steps")), batch_size=as_int(params.get("batch_size")),
+                    keys=tuple(log), validation="val_loss" in log)
+
+
+@dataclass(frozen=True)
+class CallbackFacts:
+    cls: str
+    monitor: str | None = None
+    patience: int | None = None
+    min_delta: float | None = None
+    restore_best_weights: bool | None = None
+    mode: str | None = None
+    filepath: str | None = None
+    save_best_only: bool | None = None
+    attrs: dict = field(default_factory=dict, hash=False)  # other public simple attributes
+
+
+_CALLBACK_FIELDS = ("monitor", "patience", "min_delta", "restore_best_weights", "mode", "filepath",
+                    "save_best_only")
+
+
+def callback_facts(cb, name: str = "callback") -> CallbackFacts:
+    """EarlyStopping, ModelCheckpoint, ... -> their settings (min_delta as the positive value given)."""
+    import keras
+    if not isinstance(cb, keras.callbacks.Callback):
+        raise Incorrect(_("`{name}` should be a Keras callback such as keras.callbacks.EarlyStopping(...); "
+                          "yours is {actual}.").format(name=name, actual=describe(cb)))
+    public = {k: _simple(v) for k, v in vars(cb).items() if not k.startswith("_")
+              and k not in ("params", "model", "best_weights", "monitor_op")}
+    public = {k: v for k, v in public.items() if v is not _SKIP}
+    known = {k: public.pop(k) for k in _CALLBACK_FIELDS if k in public}
+    if isinstance(known.get("min_delta"), (int, float)):
+        known["min_delta"] = abs(float(known["min_delta"]))
+    if getattr(cb, "filepath", None) is not None:
+        known["filepath"] = str(cb.filepath)
+    return CallbackFacts(cls=type(cb).__name__, attrs=public, **known)

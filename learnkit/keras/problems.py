@@ -1,0 +1,76 @@
+"""``KerasModelProblem``: "build this stack of layers" questions, judged on the live model.
+
+    KerasModelProblem(
+        layers=[Dense(128, "relu"), Dropout(0.3), Dense(64, "relu"), Dropout(0.3), Dense(1, "linear")],
+        input_shape=[18],
+        starter=[Dense(128, "relu"), Dense(64, "relu"), Dense(1)],
+        starter_message="`model` is still the starter model: add the two Dropout layers.",
+        mistakes=[([Dense(128, "relu"), Dropout(0.3), Dense(64, "relu"), Dropout(0.3), Dense(1), Dropout(0.3)],
+                   "Dropout after the output layer would drop predictions: remove the last Dropout.")],
+        relevant=relevant_input_dim(18),
+    )
+
+Judging order: the variable must exist and not be ``____`` (else unattempted); it must be a
+Keras model (else incorrect); ``relevant(facts)`` False -> unattempted (a model from another
+question); a model matching ``layers`` and ``input_shape`` -> correct; one matching
+``starter`` -> unattempted; the first matching ``mistakes`` entry -> incorrect with its
+message; otherwise incorrect with ``first_difference``'s message.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
+from learnkit.core.result import Status
+from learnkit.i18n import _
+from learnkit.keras.facts import ModelFacts, model_facts
+from learnkit.keras.spec import LayerSpec, first_difference
+
+
+@dataclass(kw_only=True)
+class KerasModelProblem(Problem):
+    """The model in ``var`` must be the chain of layers ``layers`` (with ``input_shape`` if given)."""
+
+    var: str = "model"
+    layers: Sequence[LayerSpec]
+    input_shape: Sequence[int] | None = None
+    starter: Sequence[LayerSpec] | None = None  # the untouched starter model's layers
+    starter_message: str = ""
+    # (a list of LayerSpec, or a callable(ModelFacts) -> bool, message); input shapes are ignored
+    mistakes: Sequence[tuple] = ()
+    relevant: Callable[[ModelFacts], bool] | None = None
+    relevant_message: str = ""
+    success: str = ""
+    kind = "keras_model"
+
+    def __post_init__(self):
+        self.vars = (self.var,)
+
+    def judge(self, ns):
+        facts = model_facts(self.fetch(ns)[self.var], name=self.var)
+        if self.relevant is not None and not self.relevant(facts):
+            raise Unattempted(self.relevant_message or _(
+                "`{var}` does not look like this question's model yet: build the model the question asks for "
+                "and run its cell.").format(var=self.var))
+        why = first_difference(facts, self.layers, self.input_shape)
+        if why is None:
+            return Verdict(Status.CORRECT, self.success or _("Correct!"))
+        if self.starter is not None and first_difference(facts, self.starter) is None:
+            raise Unattempted(self.starter_message or _(
+                "`{var}` is still the starter model: change it as the question asks.").format(var=self.var))
+        for pattern, message in self.mistakes:
+            hit = pattern(facts) if callable(pattern) else first_difference(facts, pattern) is None
+            if hit:
+                raise Incorrect(message)
+        raise Incorrect(why)
+
+
+def relevant_input_dim(n: int) -> Callable[[ModelFacts], bool]:
+    """A ``relevant`` predicate: the model's input shape is ``(n,)`` or not known yet."""
+
+    def relevant(facts: ModelFacts) -> bool:
+        return facts.input_shape is None or tuple(facts.input_shape) == (n,)
+
+    relevant.__name__ = f"relevant_input_dim_{n}"
+    return relevant
