@@ -1,0 +1,1 @@
+"""Course content: one module per exercise, importable as ``checkers.<course>.<exercise>``."""

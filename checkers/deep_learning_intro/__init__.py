@@ -1,0 +1,1 @@
+"""Kaggle-style "Intro to Deep Learning" course."""

@@ -1,0 +1,343 @@
+# ---
+# jupyter:
+#   kernelspec:
+#     display_name: Python 3
+#     language: python
+#     name: python3
+#   learnkit:
+#     exercise: deep_learning_intro.ex5
+# ---
+
+# %% [markdown]
+# # Dropout and Batch Normalization
+#
+# Add dropout to the Spotify model from Exercise 4, and see how batch normalization can let you
+# successfully train models on difficult datasets.
+#
+# Run the next cell to set everything up.
+
+# %%
+# Setup plotting
+import matplotlib.pyplot as plt
+plt.style.use('seaborn-v0_8-whitegrid')  # 'seaborn-whitegrid' was renamed in matplotlib 3.6
+# Set Matplotlib defaults
+plt.rc('figure', autolayout=True)
+plt.rc('axes', labelweight='bold', labelsize='large',
+       titleweight='bold', titlesize=18, titlepad=10)
+plt.rc('animation', html='html5')
+
+# Setup feedback system
+from learnkit.core import binder
+binder.bind(globals())
+from checkers.deep_learning_intro.ex5 import *
+
+# %% [markdown]
+# First load the Spotify dataset. (`datasets.path` finds `spotify.csv` on Kaggle, in `LEARNKIT_DATA`
+# or in your cache, and checks that it is the course's file.) The random seeds are fixed so that
+# your numbers match the ones quoted in this notebook.
+
+# %%
+import pandas as pd
+from sklearn.preprocessing import StandardScaler, OneHotEncoder
+from sklearn.compose import make_column_transformer
+from sklearn.model_selection import GroupShuffleSplit
+
+import keras
+from keras import layers
+from learnkit import datasets
+
+keras.utils.set_random_seed(0)
+
+spotify = pd.read_csv(datasets.path('spotify'))
+
+X = spotify.copy().dropna()
+y = X.pop('track_popularity')
+artists = X['track_artist']
+
+features_num = ['danceability', 'energy', 'key', 'loudness', 'mode',
+                'speechiness', 'acousticness', 'instrumentalness',
+                'liveness', 'valence', 'tempo', 'duration_ms']
+features_cat = ['playlist_genre']
+
+preprocessor = make_column_transformer(
+    (StandardScaler(), features_num),
+    (OneHotEncoder(), features_cat),
+)
+
+def group_split(X, y, group, train_size=0.75):
+    splitter = GroupShuffleSplit(train_size=train_size, random_state=0)
+    train, test = next(splitter.split(X, y, groups=group))
+    return (X.iloc[train], X.iloc[test], y.iloc[train], y.iloc[test])
+
+X_train, X_valid, y_train, y_valid = group_split(X, y, artists)
+
+X_train = preprocessor.fit_transform(X_train)
+X_valid = preprocessor.transform(X_valid)
+y_train = y_train / 100
+y_valid = y_valid / 100
+
+input_shape = [X_train.shape[1]]
+print("Input shape: {}".format(input_shape))
+
+# %% [markdown]
+# # 1) Add Dropout to Spotify Model
+#
+# Here is the last model from Exercise 4. Add two dropout layers, one after the Dense layer with
+# 128 units, and one after the Dense layer with 64 units. Set the dropout rate on both to `0.3`.
+
+# %%
+# YOUR CODE HERE: Add two 30% dropout layers, one after 128 and one after 64
+# EXERCISE: model = keras.Sequential([
+# EXERCISE:     layers.Dense(128, activation='relu', input_shape=input_shape),
+# EXERCISE:     layers.Dense(64, activation='relu'),
+# EXERCISE:     layers.Dense(1)
+# EXERCISE: ])
+# BEGIN SOLUTION
+model = keras.Sequential([
+    layers.Dense(128, activation='relu', input_shape=input_shape),
+    layers.Dropout(0.3),
+    layers.Dense(64, activation='relu'),
+    layers.Dropout(0.3),
+    layers.Dense(1)
+])
+# END SOLUTION
+
+# Check your answer
+q_1.check()
+
+# %%
+# Lines below will give you a hint or solution code
+#q_1.hint()
+#q_1.solution()
+
+# %% tags=["test"]
+# Author tests: wrong answers fail, alternatives pass.
+_solution_model = model
+model = keras.Sequential([
+    layers.Dense(128, activation='relu', input_shape=input_shape),
+    layers.Dropout(0.5),
+    layers.Dense(64, activation='relu'),
+    layers.Dropout(0.5),
+    layers.Dense(1)
+])
+q_1.assert_check_failed()
+model = keras.Sequential([
+    layers.Dense(128, activation='relu'),
+    layers.Dropout(0.3),
+    layers.Dense(64, activation='relu'),
+    layers.Dropout(0.3),
+    layers.Dense(1)
+])
+q_1.assert_check_failed()  # no input shape
+model = keras.Sequential([
+    layers.Dense(128, activation='relu', input_shape=input_shape),
+    layers.Dense(64, activation='relu'),
+    layers.Dense(1)
+])
+q_1.assert_check_unattempted()  # the starter model
+model = 42
+q_1.assert_check_failed()
+inputs = keras.Input(shape=(18,))
+x = layers.Dense(128, activation='relu')(inputs)
+x = layers.Dropout(rate=0.3)(x)
+x = layers.Dense(64, activation=keras.activations.relu)(x)
+x = layers.Dropout(rate=0.3)(x)
+model = keras.Model(inputs, layers.Dense(1)(x))
+q_1.assert_check_passed()  # functional spelling
+del model
+q_1.assert_check_unattempted()
+model = _solution_model
+
+# %% [markdown]
+# Now run this next cell to train the model and see the effect of adding dropout.
+
+# %%
+model.compile(
+    optimizer='adam',
+    loss='mae',
+)
+history = model.fit(
+    X_train, y_train,
+    validation_data=(X_valid, y_valid),
+    batch_size=512,
+    epochs=50,
+    verbose=0,
+)
+history_df = pd.DataFrame(history.history)
+history_df.loc[:, ['loss', 'val_loss']].plot()
+print("Minimum Validation Loss: {:0.4f}".format(history_df['val_loss'].min()))
+
+# %% [markdown]
+# # 2) Evaluate Dropout
+#
+# Recall from Exercise 4 that this model tended to overfit the data around epoch 5. Did adding
+# dropout seem to help prevent overfitting this time?
+
+# %%
+# View the solution (Run this cell to receive credit!)
+q_2.check()
+
+# %% [markdown]
+# Now, we'll switch topics to explore how batch normalization can fix problems in training.
+#
+# Load the *Concrete* dataset. We won't do any standardization this time. This will make the
+# effect of batch normalization much more apparent.
+
+# %%
+concrete = pd.read_csv(datasets.path('concrete'))
+df = concrete.copy()
+
+df_train = df.sample(frac=0.7, random_state=0)
+df_valid = df.drop(df_train.index)
+
+X_train = df_train.drop('CompressiveStrength', axis=1)
+X_valid = df_valid.drop('CompressiveStrength', axis=1)
+y_train = df_train['CompressiveStrength']
+y_valid = df_valid['CompressiveStrength']
+
+input_shape = [X_train.shape[1]]
+
+# %% [markdown]
+# Run the following cell to train the network on the unstandardized *Concrete* data.
+
+# %%
+model = keras.Sequential([
+    layers.Dense(512, activation='relu', input_shape=input_shape),
+    layers.Dense(512, activation='relu'),
+    layers.Dense(512, activation='relu'),
+    layers.Dense(1),
+])
+model.compile(
+    optimizer='sgd', # SGD is more sensitive to differences of scale
+    loss='mae',
+    metrics=['mae'],
+)
+history = model.fit(
+    X_train, y_train,
+    validation_data=(X_valid, y_valid),
+    batch_size=64,
+    epochs=100,
+    verbose=0,
+)
+
+history_df = pd.DataFrame(history.history)
+history_df.loc[0:, ['loss', 'val_loss']].plot()
+print(("Minimum Validation Loss: {:0.4f}").format(history_df['val_loss'].min()))
+
+# %% [markdown]
+# Did you end up with a blank graph? Trying to train this network on this dataset will usually
+# fail. Even when it does converge (due to a lucky weight initialization), it tends to converge to
+# a very large number.
+#
+# # 3) Add Batch Normalization Layers
+#
+# Batch normalization can help correct problems like this.
+#
+# Add four `BatchNormalization` layers, one before each of the dense layers. (Remember to move the
+# `input_shape` argument to the new first layer.)
+
+# %%
+# YOUR CODE HERE: Add a BatchNormalization layer before each Dense layer
+# EXERCISE: model = keras.Sequential([
+# EXERCISE:     layers.Dense(512, activation='relu', input_shape=input_shape),
+# EXERCISE:     layers.Dense(512, activation='relu'),
+# EXERCISE:     layers.Dense(512, activation='relu'),
+# EXERCISE:     layers.Dense(1),
+# EXERCISE: ])
+# BEGIN SOLUTION
+model = keras.Sequential([
+    layers.BatchNormalization(input_shape=input_shape),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+# END SOLUTION
+
+# Check your answer
+q_3.check()
+
+# %%
+# Lines below will give you a hint or solution code
+#q_3.hint()
+#q_3.solution()
+
+# %% tags=["test"]
+# Author tests: BN after the Dense layers and a missing BN fail; keras.Input passes.
+_solution_model = model
+model = keras.Sequential([
+    layers.Dense(512, activation='relu', input_shape=input_shape),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+q_3.assert_check_failed()
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+q_3.assert_check_failed()
+model = keras.Sequential([
+    keras.Input(shape=(8,)),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+q_3.assert_check_passed()  # keras.Input spelling
+model = _solution_model
+
+# %% [markdown]
+# Run the next cell to see if batch normalization will let us train the model.
+
+# %%
+model.compile(
+    optimizer='sgd',
+    loss='mae',
+    metrics=['mae'],
+)
+EPOCHS = 100
+history = model.fit(
+    X_train, y_train,
+    validation_data=(X_valid, y_valid),
+    batch_size=64,
+    epochs=EPOCHS,
+    verbose=0,
+)
+
+history_df = pd.DataFrame(history.history)
+history_df.loc[0:, ['loss', 'val_loss']].plot()
+print(("Minimum Validation Loss: {:0.4f}").format(history_df['val_loss'].min()))
+
+# %% [markdown]
+# # 4) Evaluate Batch Normalization
+#
+# Did adding batch normalization help?
+
+# %%
+# View the solution (Run this cell to receive credit!)
+q_4.check()
+
+# %% [markdown]
+# # Keep Going #
+#
+# Your progress on this exercise:
+
+# %%
+progress()

@@ -1,0 +1,234 @@
+"""The ex5 checker on real Keras models: right answers in every spelling, and many wrong ones."""
+import numpy as np
+import pytest
+
+keras = pytest.importorskip("keras")
+from keras import layers  # noqa: E402
+
+from learnkit.core import Status, binder  # noqa: E402
+from checkers.deep_learning_intro import ex5  # noqa: E402
+
+
+def verdict(question, **ns):
+    return ex5.exercise.grade(ns)[int(question[-1]) - 1]
+
+
+def seq(*ls):
+    return keras.Sequential(list(ls))
+
+
+def spotify(rate1=0.3, rate2=0.3, units=(128, 64), act="relu", input_shape=(18,), inp="kwarg"):
+    first = dict(input_shape=list(input_shape)) if inp == "kwarg" and input_shape else {}
+    ls = [layers.Dense(units[0], activation=act, **first), layers.Dropout(rate1),
+          layers.Dense(units[1], activation=act), layers.Dropout(rate2), layers.Dense(1)]
+    if inp == "Input":
+        ls = [keras.Input(shape=input_shape)] + ls
+    return seq(*ls)
+
+
+def concrete(order="before", n_bn=4, input_shape=(8,), units=512):
+    ls = []
+    for i in range(4):
+        dense = layers.Dense(units if i < 3 else 1, activation="relu" if i < 3 else None)
+        bn = layers.BatchNormalization()
+        if order == "before":
+            ls += ([bn] if i < n_bn else []) + [dense]
+        else:
+            ls += [dense] + ([bn] if i < n_bn else [])
+    return seq(keras.Input(shape=input_shape), *ls) if input_shape else seq(*ls)
+
+
+def functional_spotify():
+    inputs = keras.Input(shape=(18,))
+    x = layers.Dense(128, activation=keras.activations.relu)(inputs)
+    x = layers.Dropout(rate=0.3)(x)
+    x = layers.Dense(64, activation="relu")(x)
+    x = layers.Dropout(rate=0.3)(x)
+    return keras.Model(inputs, layers.Dense(1)(x))
+
+
+# ---- q_1: 15+ answers -----------------------------------------------------------------
+Q1_RIGHT = {
+    "input_shape kwarg": lambda: spotify(),
+    "keras.Input": lambda: spotify(inp="Input"),
+    "functional chain": functional_spotify,
+    "Dropout(rate=0.3)": lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dropout(rate=0.3),
+                                     layers.Dense(64, activation="relu"), layers.Dropout(rate=0.3), layers.Dense(1)),
+    "activation function": lambda: spotify(act=keras.activations.relu),
+    "explicit linear output": lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dropout(0.3),
+                                          layers.Dense(64, activation="relu"), layers.Dropout(0.3),
+                                          layers.Dense(1, activation="linear")),
+}
+
+Q1_WRONG = {
+    "rate 0.5": (lambda: spotify(0.5, 0.5), ["Layer 2", "0.3", "0.5"]),
+    "second rate 0.2": (lambda: spotify(0.3, 0.2), ["Layer 4", "0.3"]),
+    "dropout after the last Dense": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]),
+                                                 layers.Dropout(0.3), layers.Dense(64, activation="relu"),
+                                                 layers.Dropout(0.3), layers.Dense(1), layers.Dropout(0.3)),
+                                     ["not after the output layer"]),
+    "only one dropout": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dropout(0.3),
+                                     layers.Dense(64, activation="relu"), layers.Dense(1)), ["layer 4", "Dropout(0.3)"]),
+    "dropout before the first Dense": (lambda: seq(keras.Input((18,)), layers.Dropout(0.3), layers.Dense(128, activation="relu"),
+                                                   layers.Dropout(0.3), layers.Dense(64, activation="relu"),
+                                                   layers.Dense(1)), ["Layer 1", "Dense"]),
+    "missing input shape": (lambda: spotify(input_shape=None, inp=None), ["input shape", "18"]),
+    "wrong input shape": (lambda: spotify(input_shape=(9,), inp="Input"), None),  # another question's model
+    "wrong units": (lambda: spotify(units=(128, 32)), ["Layer 3", "64", "32"]),
+    "wrong activation": (lambda: spotify(act="sigmoid"), ["relu", "sigmoid"]),
+    "missing output layer": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dropout(0.3),
+                                         layers.Dense(64, activation="relu"), layers.Dropout(0.3)), ["Dense"]),
+    "BatchNormalization instead of Dropout": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]),
+                                                          layers.BatchNormalization(), layers.Dense(64, activation="relu"),
+                                                          layers.BatchNormalization(), layers.Dense(1)),
+                                              ["Layer 2", "Dropout", "BatchNormalization"]),
+    "sigmoid output": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dropout(0.3),
+                                   layers.Dense(64, activation="relu"), layers.Dropout(0.3),
+                                   layers.Dense(1, activation="sigmoid")), ["Layer 5", "linear", "sigmoid"]),
+    "an int": (lambda: 42, ["Keras model", "int"]),
+    "a list of layers": (lambda: [layers.Dense(1)], ["Keras model", "list"]),
+    "None": (lambda: None, ["Keras model"]),
+}
+
+
+@pytest.mark.parametrize("name", Q1_RIGHT)
+def test_q1_accepts_every_spelling(name):
+    r = verdict("q_1", model=Q1_RIGHT[name]())
+    assert r.status is Status.CORRECT, r.message
+
+
+@pytest.mark.parametrize("name", Q1_WRONG)
+def test_q1_rejects_wrong_answers_precisely(name):
+    make, words = Q1_WRONG[name]
+    r = verdict("q_1", model=make())
+    if words is None:  # a model of another size is not an attempt at q_1
+        assert r.status is Status.UNATTEMPTED, r.message
+        return
+    assert r.status is Status.INCORRECT, r.message
+    for w in words:
+        assert w.lower() in r.message.lower(), (w, r.message)
+
+
+def test_q1_starter_missing_and_placeholder_are_unattempted():
+    starter = seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dense(64, activation="relu"),
+                  layers.Dense(1))
+    r = verdict("q_1", model=starter)
+    assert r.status is Status.UNATTEMPTED and "Dropout(0.3)" in r.message
+    assert verdict("q_1").status is Status.UNATTEMPTED
+    assert verdict("q_1", model=ex5.____).status is Status.UNATTEMPTED
+
+
+def test_q1_ignores_the_concrete_models_of_q3():
+    assert verdict("q_1", model=concrete()).status is Status.UNATTEMPTED
+
+
+# ---- q_3: 15+ answers -----------------------------------------------------------------
+Q3_RIGHT = {
+    "keras.Input": lambda: concrete(),
+    "input_shape on BN": lambda: seq(layers.BatchNormalization(input_shape=[8]), layers.Dense(512, activation="relu"),
+                                     layers.BatchNormalization(), layers.Dense(512, activation="relu"),
+                                     layers.BatchNormalization(), layers.Dense(512, activation="relu"),
+                                     layers.BatchNormalization(), layers.Dense(1)),
+    "functional chain": lambda: _functional_concrete(),
+}
+
+Q3_WRONG = {
+    "BN after Dense": (lambda: concrete(order="after", n_bn=3), ["after the Dense layers", "before"]),
+    "BN after every Dense": (lambda: concrete(order="after", n_bn=4), ["after the Dense layers"]),
+    "three BN": (lambda: concrete(n_bn=3), ["BatchNormalization"]),
+    "no input shape": (lambda: concrete(input_shape=None), ["input shape", "8"]),
+    "input shape on the first Dense, not BN": (lambda: seq(layers.Dense(512, activation="relu", input_shape=[8]),
+                                                           layers.BatchNormalization(), layers.Dense(512, activation="relu"),
+                                                           layers.BatchNormalization(), layers.Dense(512, activation="relu"),
+                                                           layers.BatchNormalization(), layers.Dense(1)),
+                                               ["after the Dense layers"]),
+    "wrong units": (lambda: concrete(units=256), ["512", "256"]),
+    "Dropout instead of BN": (lambda: seq(keras.Input((8,)), layers.Dropout(0.3), layers.Dense(512, activation="relu"),
+                                          layers.Dropout(0.3), layers.Dense(512, activation="relu"), layers.Dropout(0.3),
+                                          layers.Dense(512, activation="relu"), layers.Dropout(0.3), layers.Dense(1)),
+                              ["Layer 1", "BatchNormalization", "Dropout"]),
+    "wrong activation": (lambda: seq(keras.Input((8,)), layers.BatchNormalization(), layers.Dense(512, activation="tanh"),
+                                     layers.BatchNormalization(), layers.Dense(512, activation="relu"),
+                                     layers.BatchNormalization(), layers.Dense(512, activation="relu"),
+                                     layers.BatchNormalization(), layers.Dense(1)), ["relu", "tanh"]),
+    "Activation layers": (lambda: seq(keras.Input((8,)), layers.BatchNormalization(), layers.Dense(512),
+                                      layers.Activation("relu"), layers.BatchNormalization(), layers.Dense(512),
+                                      layers.Activation("relu"), layers.BatchNormalization(), layers.Dense(512),
+                                      layers.Activation("relu"), layers.BatchNormalization(), layers.Dense(1)),
+                          ["Layer 2"]),
+    "extra BN at the end": (lambda: seq(*concrete().layers, layers.BatchNormalization()), ["extra"]),
+    "missing output Dense": (lambda: seq(keras.Input((8,)), *concrete().layers[:-1]), ["Dense"]),
+    "an int": (lambda: 3, ["Keras model"]),
+    "a string": (lambda: "model", ["Keras model"]),
+}
+
+
+def _functional_concrete():
+    inputs = keras.Input(shape=(8,))
+    x = inputs
+    for units in (512, 512, 512):
+        x = layers.BatchNormalization()(x)
+        x = layers.Dense(units, activation="relu")(x)
+    x = layers.BatchNormalization()(x)
+    return keras.Model(inputs, layers.Dense(1)(x))
+
+
+@pytest.mark.parametrize("name", Q3_RIGHT)
+def test_q3_accepts_every_spelling(name):
+    r = verdict("q_3", model=Q3_RIGHT[name]())
+    assert r.status is Status.CORRECT, r.message
+
+
+@pytest.mark.parametrize("name", Q3_WRONG)
+def test_q3_rejects_wrong_answers_precisely(name):
+    make, words = Q3_WRONG[name]
+    r = verdict("q_3", model=make())
+    assert r.status is Status.INCORRECT, r.message
+    for w in words:
+        assert w.lower() in r.message.lower(), (w, r.message)
+
+
+def test_q3_starter_is_unattempted_and_spotify_model_is_not_an_attempt():
+    plain = seq(layers.Dense(512, activation="relu", input_shape=[8]), layers.Dense(512, activation="relu"),
+                layers.Dense(512, activation="relu"), layers.Dense(1))
+    r = verdict("q_3", model=plain)
+    assert r.status is Status.UNATTEMPTED and "BatchNormalization" in r.message
+    assert verdict("q_3", model=spotify()).status is Status.UNATTEMPTED
+
+
+# ---- q_2 / q_4: thought experiments with a diagnosis of the student's own curves ----------
+def _fit(model, n_in, epochs=3, y_scale=1.0, loss="mae", optimizer="adam"):
+    rng = np.random.default_rng(0)
+    x = rng.normal(size=(64, n_in)).astype("float32")
+    y = (x[:, :1] * y_scale).astype("float32")
+    model.compile(optimizer=optimizer, loss=loss)
+    return model.fit(x, y, validation_split=0.25, epochs=epochs, batch_size=16, verbose=0)
+
+
+def test_q2_diagnoses_the_dropout_history_and_ignores_the_starter_history():
+    h = _fit(spotify(), 18)
+    r = verdict("q_2", history=h)
+    assert r.status is Status.CORRECT and "validation loss" in r.diagnosis
+    starter = seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dense(64, activation="relu"),
+                  layers.Dense(1))
+    r = verdict("q_2", history=_fit(starter, 18))
+    assert r.status is Status.UNATTEMPTED and "dropout model" in r.message
+    assert verdict("q_2").status is Status.UNATTEMPTED
+    assert verdict("q_2", history=42).status is Status.INCORRECT
+
+
+def test_q4_compares_with_the_unnormalized_run():
+    from learnkit.keras import history as curves
+    curves.log.clear() if hasattr(curves.log, "clear") else None
+    ns = {}
+    binder.bind(ns)
+    plain = seq(keras.Input((8,)), layers.Dense(512, activation="relu"), layers.Dense(512, activation="relu"),
+                layers.Dense(512, activation="relu"), layers.Dense(1))
+    ns["history"] = _fit(plain, 8, optimizer=keras.optimizers.SGD(learning_rate=1e6), y_scale=1e6)
+    binder.run_cell_callbacks()
+    ns["history"] = _fit(concrete(), 8)
+    binder.run_cell_callbacks()
+    r = verdict("q_4", history=ns["history"])
+    assert r.status is Status.CORRECT, r.message
+    assert "Without batch normalization" in r.diagnosis, r.diagnosis
+    assert verdict("q_4", history=ns["history"]).diagnosis == r.diagnosis
