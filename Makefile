@@ -23,8 +23,11 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/python -m learnkit.demo
 
+# Unit tests, grading tests and every notebook (author tests, solutions, unmodified exercises)
+# in one pytest session on 2 workers; committed notebooks must be up to date with their sources.
 test: $(STAMP)
-	$(BIN)/python -m pytest -n 2 --dist loadgroup -q tests
+	$(BIN)/learnkit build --check
+	$(BIN)/python -m pytest -n 2 --dist loadgroup --learnkit -q tests notebooks
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m "not slow" tests

@@ -15,6 +15,7 @@ from __future__ import annotations
 import ast
 import copy
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -34,15 +35,28 @@ def read_source(path: str | Path) -> nbformat.NotebookNode:
     return jupytext.read(str(path), fmt="py:percent")
 
 
+def is_source(path: Path) -> bool:
+    """A jupytext percent file whose YAML header has a ``learnkit:`` section."""
+    try:
+        lines = path.read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return False
+    if not lines or lines[0].strip() != "# ---":
+        return False
+    for line in lines[1:200]:
+        if line.strip() == "# ---":
+            return False
+        if re.match(r"^#\s+learnkit:\s*$", line):
+            return True
+    return False
+
+
 def find_sources(paths) -> list[Path]:
-    """Exercise sources under the given files/directories (``*.py`` with a learnkit header)."""
+    """Exercise sources under the given files/directories."""
     out = []
     for p in map(Path, paths):
-        candidates = sorted(p.rglob("*.py")) if p.is_dir() else [p]
-        for c in candidates:
-            head = c.read_text(encoding="utf-8")[:2000]
-            if "learnkit:" in head and "# %%" in c.read_text(encoding="utf-8"):
-                out.append(c)
+        candidates = sorted(p.rglob("*.py")) if p.is_dir() else [p] if p.suffix == ".py" else []
+        out.extend(c for c in candidates if is_source(c))
     return out
 
 
@@ -103,8 +117,9 @@ def _transform_code(source: str, variant: str, where: str) -> str:
     return "\n".join(out)
 
 
-def _cell_id(variant: str, index: int, source: str, used: set) -> str:
-    base = hashlib.sha256(f"{index}\0{source}".encode()).hexdigest()[:10]
+def _cell_id(cell_type: str, source: str, used: set) -> str:
+    """Content-based: editing (or adding an author-only cell) changes no other cell's id."""
+    base = hashlib.sha256(f"{cell_type}\0{source}".encode()).hexdigest()[:10]
     cid, n = base, 1
     while cid in used:
         n += 1
@@ -140,7 +155,7 @@ def derive(source_nb: nbformat.NotebookNode, variant: str, name: str = "<source>
         keep_tags = sorted(tags - {"test", "solution", "exercise"})
         if keep_tags:
             new.metadata["tags"] = keep_tags
-        new.id = _cell_id(variant, i, src, used)
+        new.id = _cell_id(new.cell_type, src, used)
         nb.cells.append(new)
     return nb
 
