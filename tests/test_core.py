@@ -216,3 +216,11 @@ def test_progress_log_survives_torn_lines(tmp_path, monkeypatch):
     progress.record("e", "q_1", "check", "incorrect")
     assert [r["status"] for r in progress.read("e")] == ["correct", "incorrect"]
     assert progress.summary("e", ["q_1"])["q_1"]["ever_correct"]
+
+
+def test_passive_judging_treats_non_attempts_as_unattempted():
+    def check(x):
+        raise Incorrect("`x` should be a model; yours is a str.", attempt=False)
+    p = CodingProblem(vars=["x"], check=check)
+    assert evaluate(p, {"x": "s"}, "q_1").status is Status.INCORRECT  # the student asked: tell them
+    assert evaluate(p, {"x": "s"}, "q_1", passive=True).status is Status.UNATTEMPTED  # grader, after a cell

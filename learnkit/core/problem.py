@@ -18,7 +18,17 @@ from learnkit.i18n import _
 
 
 class Incorrect(Exception):
-    """Raise from a check function: the student's answer is wrong (message says why)."""
+    """Raise from a check function: the student's answer is wrong (message says why).
+
+    ``attempt=False`` says the value may not be an attempt at THIS question at all (e.g. a
+    non-model in ``model`` while another question also reads ``model``): the student who
+    asks this question is told it is wrong, but the grader's passive judging after every
+    cell counts it as not attempted.
+    """
+
+    def __init__(self, message: str = "", *, attempt: bool = True):
+        super().__init__(message)
+        self.attempt = attempt
 
 
 class Unattempted(Exception):
@@ -69,8 +79,11 @@ class Problem:
         return values
 
 
-def evaluate(problem: Problem, ns: Mapping[str, Any], question: str = "", exercise: str = "") -> Result:
+def evaluate(problem: Problem, ns: Mapping[str, Any], question: str = "", exercise: str = "",
+             passive: bool = False) -> Result:
     """Judge ``problem`` against namespace ``ns``. Never raises.
+
+    ``passive`` is for judging the student did not ask for (the grader, after each cell).
 
     Incorrect/AssertionError -> incorrect; Unattempted/PlaceholderError -> unattempted;
     anything else raised inside the checker -> status error, "checker error in q_N".
@@ -78,7 +91,7 @@ def evaluate(problem: Problem, ns: Mapping[str, Any], question: str = "", exerci
     try:
         verdict = problem.judge(ns)
     except Incorrect as e:
-        verdict = Verdict(Status.INCORRECT, str(e))
+        verdict = Verdict(Status.UNATTEMPTED if passive and not e.attempt else Status.INCORRECT, str(e))
     except AssertionError as e:  # learntools-style `assert cond, "message"` in check functions
         verdict = Verdict(Status.INCORRECT, str(e) or _("Your answer is not correct yet."))
     except (Unattempted, PlaceholderError) as e:

@@ -24,7 +24,7 @@ from typing import Callable, Sequence
 from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _
-from learnkit.keras.facts import ModelFacts, model_facts
+from learnkit.keras.facts import ModelFacts, NotAModel, model_facts
 from learnkit.keras.spec import LayerSpec, first_difference
 
 
@@ -48,7 +48,10 @@ class KerasModelProblem(Problem):
         self.vars = (self.var,)
 
     def judge(self, ns):
-        facts = model_facts(self.fetch(ns)[self.var], name=self.var)
+        try:
+            facts = model_facts(self.fetch(ns)[self.var], name=self.var)
+        except NotAModel as e:  # with `relevant`, a non-model may belong to another question
+            raise NotAModel(str(e), attempt=self.relevant is None) from None
         if self.relevant is not None and not self.relevant(facts):
             raise Unattempted(self.relevant_message or _(
                 "`{var}` does not look like this question's model yet: build the model the question asks for "
