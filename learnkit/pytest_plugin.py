@@ -39,9 +39,10 @@ class NotebookFailure(Exception):
 
 
 class NotebookItem(pytest.Item):
-    def __init__(self, *, variant: str | None, **kwargs):
+    def __init__(self, *, variant: str | None, lang: str = "en", **kwargs):
         super().__init__(**kwargs)
         self.variant = variant
+        self.lang = lang
         self.add_marker(pytest.mark.slow)
 
     def runtest(self):
@@ -49,7 +50,7 @@ class NotebookItem(pytest.Item):
         from learnkit.authoring.testing import check_notebook
         nb = None
         if self.variant == "test":
-            nb = derive(read_source(self.path), "test", str(self.path))
+            nb = derive(read_source(self.path), "test", str(self.path), self.lang)
         config = self.config
         check = check_notebook(self.path, variant=self.variant, nb=nb, name=str(self.path),
                                keras_backend=config.getoption("learnkit_backend"),
@@ -75,4 +76,7 @@ class NotebookFile(pytest.File):
 
 class SourceFile(pytest.File):
     def collect(self):
+        from learnkit.authoring.build import languages, read_source
         yield NotebookItem.from_parent(self, name="author-tests", variant="test")
+        for lang in languages(read_source(self.path)):
+            yield NotebookItem.from_parent(self, name=f"author-tests[{lang}]", variant="test", lang=lang)

@@ -150,6 +150,7 @@ q4 = ThoughtExperiment(
              "train models on difficult datasets.",
 )
 
-exercise = Exercise("deep_learning_intro.ex5", "Dropout and Batch Normalization", [q1, q2, q3, q4])
+exercise = Exercise("deep_learning_intro.ex5", "Dropout and Batch Normalization", [q1, q2, q3, q4],
+                    languages=["zh-TW"])
 exercise.export(globals())
 curves.watch()  # remember each `history` before the notebook overwrites it (q_4 compares two runs)

@@ -9,6 +9,10 @@ Markers (documented in docs/authoring.md):
 * a cell tagged ``test`` (``# %% tags=["test"]``) — author-only: wrong and right sample answers
   with ``q_N.assert_check_failed()`` / ``assert_check_passed()``; only in the test notebook.
 * a cell tagged ``solution`` or ``exercise`` — kept only in that notebook.
+* a cell tagged with a language (``# %% [markdown] tags=["zh-TW"]``) — the translation of the
+  cell just before it: it replaces that cell in the notebooks of that language (declared in
+  the header as ``learnkit: languages: [zh-TW]``, built as ``<name>.zh-TW.ipynb``) and is
+  left out of every other notebook.
 """
 from __future__ import annotations
 
@@ -21,6 +25,8 @@ from pathlib import Path
 
 import jupytext
 import nbformat
+
+from learnkit.i18n import normalize
 
 VARIANTS = ("exercise", "solution", "test")
 BEGIN, END, EXERCISE = "# BEGIN SOLUTION", "# END SOLUTION", "# EXERCISE:"
@@ -60,9 +66,26 @@ def find_sources(paths) -> list[Path]:
     return out
 
 
-def derived_paths(source: Path) -> dict[str, Path]:
+def languages(source_nb: nbformat.NotebookNode) -> list[str]:
+    """The extra languages a source is translated into (besides the default, English)."""
+    return [normalize(l) for l in (source_nb.metadata.get("learnkit", {}) or {}).get("languages", []) or []]
+
+
+def derived_paths(source: Path, langs: list[str] | None = None) -> dict[str, Path]:
+    """Keys ``exercise``/``solution`` (English) and ``exercise@zh-TW``… for each extra language."""
+    if langs is None:
+        langs = languages(read_source(source))
     stem = source.with_suffix("")
-    return {"exercise": stem.with_suffix(".ipynb"), "solution": Path(f"{stem}_solution.ipynb")}
+    out = {"exercise": stem.with_suffix(".ipynb"), "solution": Path(f"{stem}_solution.ipynb")}
+    for lang in langs:
+        out[f"exercise@{lang}"] = Path(f"{stem}.{lang}.ipynb")
+        out[f"solution@{lang}"] = Path(f"{stem}_solution.{lang}.ipynb")
+    return out
+
+
+def split_key(key: str) -> tuple[str, str]:
+    variant, _, lang = key.partition("@")
+    return variant, lang or "en"
 
 
 def _starter_for(block: list[str]) -> list[str]:
@@ -128,22 +151,35 @@ def _cell_id(cell_type: str, source: str, used: set) -> str:
     return cid
 
 
-def derive(source_nb: nbformat.NotebookNode, variant: str, name: str = "<source>") -> nbformat.NotebookNode:
+def derive(source_nb: nbformat.NotebookNode, variant: str, name: str = "<source>",
+           lang: str = "en") -> nbformat.NotebookNode:
     if variant not in VARIANTS:
         raise ValueError(f"variant must be one of {VARIANTS}")
+    lang = normalize(lang)
+    known_langs = set(languages(source_nb))
     nb = nbformat.v4.new_notebook()
     meta = copy.deepcopy(dict(source_nb.metadata))
     meta.pop("jupytext", None)
     meta.setdefault("kernelspec", {"display_name": "Python 3", "language": "python", "name": "python3"})
     meta.setdefault("language_info", {"name": "python"})
     meta.setdefault("learnkit", {})["variant"] = variant
+    meta["learnkit"].pop("languages", None)
+    if lang != "en":
+        meta["learnkit"]["lang"] = lang
     nb.metadata = nbformat.from_dict(meta)
     used: set = set()
+    last_kept = -2  # source index of the last cell put into this notebook
     for i, cell in enumerate(source_nb.cells):
         tags = set(cell.get("metadata", {}).get("tags", []))
+        cell_langs = {normalize(t) for t in tags} & known_langs
+        if cell_langs:  # a translation of the cell before it
+            if lang not in cell_langs or last_kept != i - 1:
+                continue
+            used.discard(nb.cells.pop().id)
         only = tags & {"test", "solution", "exercise"}
         if only and variant not in {t for tag in only for t in CELL_TAGS[tag]}:
             continue
+        last_kept = i
         src = cell.source
         if cell.cell_type == "code":
             src = _transform_code(src, variant, f"{name}, cell {i + 1}")
@@ -152,7 +188,7 @@ def derive(source_nb: nbformat.NotebookNode, variant: str, name: str = "<source>
             new = nbformat.v4.new_markdown_cell(src)
         else:
             new = nbformat.v4.new_raw_cell(src)
-        keep_tags = sorted(tags - {"test", "solution", "exercise"})
+        keep_tags = sorted(t for t in tags - {"test", "solution", "exercise"} if normalize(t) not in known_langs)
         if keep_tags:
             new.metadata["tags"] = keep_tags
         new.id = _cell_id(new.cell_type, src, used)
@@ -176,8 +212,9 @@ def build(sources, check: bool = False) -> BuildReport:
     report = BuildReport()
     for source in find_sources(sources):
         src_nb = read_source(source)
-        for variant, target in derived_paths(source).items():
-            text = nbformat.writes(derive(src_nb, variant, str(source))) + "\n"
+        for key, target in derived_paths(source, languages(src_nb)).items():
+            variant, lang = split_key(key)
+            text = nbformat.writes(derive(src_nb, variant, str(source), lang)) + "\n"
             current = target.read_text(encoding="utf-8") if target.exists() else None
             if current == text:
                 report.unchanged.append(target)

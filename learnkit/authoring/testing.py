@@ -18,7 +18,7 @@ from pathlib import Path
 
 import nbformat
 
-from learnkit.authoring.build import derive, derived_paths, find_sources, read_source
+from learnkit.authoring.build import derive, derived_paths, find_sources, languages, read_source, split_key
 from learnkit.core.result import Status
 from learnkit.runner import NotebookRun, read_notebook, run_notebook
 
@@ -97,9 +97,13 @@ def plan(paths) -> list[tuple[str, str, Path, nbformat.NotebookNode]]:
     paths = [Path(p) for p in paths]
     for source in find_sources(paths):
         src = read_source(source)
-        jobs.append((f"{source} [author tests]", "test", source, derive(src, "test", str(source))))
-        for variant, target in derived_paths(source).items():
-            nb = read_notebook(target) if target.exists() else derive(src, variant, str(source))
+        langs = languages(src)
+        for lang in ["en", *langs]:
+            suffix = "" if lang == "en" else f" ({lang})"
+            jobs.append((f"{source} [author tests{suffix}]", "test", source, derive(src, "test", str(source), lang)))
+        for key, target in derived_paths(source, langs).items():
+            variant, lang = split_key(key)
+            nb = read_notebook(target) if target.exists() else derive(src, variant, str(source), lang)
             jobs.append((str(target), variant, target, nb))
     seen = {str(j[2]) for j in jobs}
     for p in paths:  # notebooks named directly (or found in folders without a source)

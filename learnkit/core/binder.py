@@ -18,10 +18,16 @@ class NotBound(RuntimeError):
     pass
 
 
-def bind(namespace: MutableMapping[str, Any]) -> None:
-    """Remember the notebook's globals and watch executed cells (in IPython)."""
+def bind(namespace: MutableMapping[str, Any], lang: str | None = None) -> None:
+    """Remember the notebook's globals and watch executed cells (in IPython).
+
+    ``lang`` (e.g. ``"zh-TW"``) chooses the language of feedback; default ``LEARNKIT_LANG``.
+    """
     global _namespace
     _namespace = namespace
+    if lang:
+        from learnkit.i18n import set_language
+        set_language(lang)
     _hook_ipython()
 
 

@@ -8,13 +8,14 @@ from learnkit.core.placeholder import PLACEHOLDER
 from learnkit.core.problem import Problem, evaluate
 from learnkit.core.result import Result
 from learnkit.core.view import ProblemView
-from learnkit.i18n import _
+from learnkit.i18n import _, content
 
 
 class Exercise:
-    def __init__(self, id: str, title: str, problems: Sequence[Problem]):
+    def __init__(self, id: str, title: str, problems: Sequence[Problem], languages: Sequence[str] = ()):
         self.id = id
         self.title = title
+        self.languages = tuple(languages)  # translations the content catalog must hold
         self.problems = list(problems)
         self.views = {f"q_{i}": ProblemView(p, f"q_{i}", id) for i, p in enumerate(self.problems, 1)}
 
@@ -35,7 +36,7 @@ class Exercise:
         rows = [[q, s[q]["status"], "✔" if s[q]["ever_correct"] else "", s[q]["hints"],
                  "✔" if s[q]["solution"] else ""] for q in self.questions]
         done = sum(1 for q in self.questions if s[q]["ever_correct"])
-        title = _("{title}: {done} of {n} questions solved").format(title=self.title, done=done, n=len(rows))
+        title = _("{title}: {done} of {n} questions solved").format(title=content(self.title), done=done, n=len(rows))
         render.show(render.table(title, [_("question"), _("last check"), _("solved"), _("hints"), _("solution")], rows))
 
     def export(self, module_globals: dict) -> None:

@@ -14,7 +14,7 @@ from typing import Any, Callable, Mapping, Sequence
 from learnkit.core.compare import describe, mismatch, short_repr
 from learnkit.core.placeholder import PlaceholderError, is_placeholder
 from learnkit.core.result import Result, Status
-from learnkit.i18n import _
+from learnkit.i18n import _, content
 
 
 class Incorrect(Exception):
@@ -106,7 +106,7 @@ def evaluate(problem: Problem, ns: Mapping[str, Any], question: str = "", exerci
                                               file=where.filename.rsplit("/", 1)[-1], line=where.lineno),
         )
     points = problem.points if verdict.status is Status.CORRECT else 0.0
-    return Result(question=question, status=verdict.status, message=verdict.message,
+    return Result(question=question, status=verdict.status, message=content(verdict.message),
                   points=points, max_points=problem.points, exercise=exercise,
                   diagnosis=verdict.diagnosis)
 

@@ -9,7 +9,7 @@ from __future__ import annotations
 from learnkit.core import binder, progress, render
 from learnkit.core.problem import Problem, evaluate
 from learnkit.core.result import Result, Status
-from learnkit.i18n import _
+from learnkit.i18n import _, content
 
 
 class ProblemView:
@@ -41,7 +41,7 @@ class ProblemView:
             r = self.result()
             progress.record(self._exercise, self._question, "check", r.status.value, r.message)
             if self._problem.kind == "thought" and r.status is Status.CORRECT:
-                render.show(render.solution(self._problem.solution, r.diagnosis))
+                render.show(render.solution(content(self._problem.solution), r.diagnosis))
             else:
                 render.show(render.result(r))
         except Exception as e:  # the view itself failed: still no traceback for the student
@@ -56,14 +56,14 @@ class ProblemView:
             return
         n = min(max(int(n), 1), len(hints))
         progress.record(self._exercise, self._question, "hint", str(n))
-        render.show(render.hint(hints[n - 1], n, len(hints)))
+        render.show(render.hint(content(hints[n - 1]), n, len(hints)))
 
     def solution(self) -> None:
         progress.record(self._exercise, self._question, "solution")
         diagnosis = ""
         if self._problem.kind == "thought":
             diagnosis = self.result().diagnosis
-        render.show(render.solution(self._problem.solution, diagnosis))
+        render.show(render.solution(content(self._problem.solution), diagnosis))
 
     # -- self-tests for authors ----------------------------------------------------
     def _assert(self, wanted: Status) -> Result:
@@ -82,5 +82,5 @@ class ProblemView:
         return self._assert(Status.UNATTEMPTED)
 
     def __repr__(self) -> str:
-        return f"{self._question}: {self._problem.prompt or self._problem.kind} " \
+        return f"{self._question}: {content(self._problem.prompt) or self._problem.kind} " \
                f"(run {self._question}.check(), .hint() or .solution())"

@@ -6,6 +6,7 @@
 #     name: python3
 #   learnkit:
 #     exercise: deep_learning_intro.ex5
+#     languages: [zh-TW]
 # ---
 
 # %% [markdown]
@@ -15,6 +16,13 @@
 # successfully train models on difficult datasets.
 #
 # Run the next cell to set everything up.
+
+# %% [markdown] tags=["zh-TW"]
+# # Dropout 與批次正規化（Batch Normalization）
+#
+# 向練習 4 中的 Spotify 模型新增 Dropout，並了解批次正規化如何幫助您在複雜的資料集上成功訓練模型。
+#
+# 執行下一個儲存格來設定環境。
 
 # %%
 # Setup plotting
@@ -31,10 +39,29 @@ from learnkit.core import binder
 binder.bind(globals())
 from checkers.deep_learning_intro.ex5 import *
 
+# %% tags=["zh-TW"]
+# 設定繪圖
+import matplotlib.pyplot as plt
+plt.style.use('seaborn-v0_8-whitegrid')  # matplotlib 3.6 起 'seaborn-whitegrid' 已改名
+# 設定 Matplotlib 預設值
+plt.rc('figure', autolayout=True)
+plt.rc('axes', labelweight='bold', labelsize='large',
+       titleweight='bold', titlesize=18, titlepad=10)
+plt.rc('animation', html='html5')
+
+# 設定回饋系統（訊息使用繁體中文）
+from learnkit.core import binder
+binder.bind(globals(), lang='zh-TW')
+from checkers.deep_learning_intro.ex5 import *
+
 # %% [markdown]
 # First load the Spotify dataset. (`datasets.path` finds `spotify.csv` on Kaggle, in `LEARNKIT_DATA`
 # or in your cache, and checks that it is the course's file.) The random seeds are fixed so that
 # your numbers match the ones quoted in this notebook.
+
+# %% [markdown] tags=["zh-TW"]
+# 首先載入 Spotify 資料集。（`datasets.path` 會在 Kaggle、`LEARNKIT_DATA` 或您的快取中找到 `spotify.csv`，
+# 並確認它就是課程使用的檔案。）隨機種子已固定，因此您的數字會與本筆記本中引用的數字一致。
 
 # %%
 import pandas as pd
@@ -84,6 +111,12 @@ print("Input shape: {}".format(input_shape))
 #
 # Here is the last model from Exercise 4. Add two dropout layers, one after the Dense layer with
 # 128 units, and one after the Dense layer with 64 units. Set the dropout rate on both to `0.3`.
+
+# %% [markdown] tags=["zh-TW"]
+# # 1) 將 Dropout 加入 Spotify 模型
+#
+# 這是練習 4 的最後一個模型。增加兩個 dropout 層，一個位於包含 128 個單元的 Dense 層之後，另一個位於包含
+# 64 個單元的 Dense 層之後。將兩個 dropout 率均設定為 `0.3`。
 
 # %%
 # YOUR CODE HERE: Add two 30% dropout layers, one after 128 and one after 64
@@ -151,6 +184,9 @@ model = _solution_model
 # %% [markdown]
 # Now run this next cell to train the model and see the effect of adding dropout.
 
+# %% [markdown] tags=["zh-TW"]
+# 執行下一個儲存格來訓練模型，查看新增 dropout 的效果。
+
 # %%
 model.compile(
     optimizer='adam',
@@ -178,6 +214,11 @@ assert 'no overfitting' in q_2.assert_check_passed().diagnosis
 # Recall from Exercise 4 that this model tended to overfit the data around epoch 5. Did adding
 # dropout seem to help prevent overfitting this time?
 
+# %% [markdown] tags=["zh-TW"]
+# # 2) 評估 Dropout
+#
+# 回想一下練習 4，這個模型傾向於在第 5 個時期（epoch）左右過度擬合資料。這次添加 dropout 似乎有助於防止過度擬合嗎？
+
 # %%
 # View the solution (Run this cell to receive credit!)
 q_2.check()
@@ -187,6 +228,11 @@ q_2.check()
 #
 # Load the *Concrete* dataset. We won't do any standardization this time. This will make the
 # effect of batch normalization much more apparent.
+
+# %% [markdown] tags=["zh-TW"]
+# 接下來探討批次正規化（batch normalization）如何解決訓練中的問題。
+#
+# 載入 *Concrete* 資料集。這次不進行任何標準化，這將使批次正規化的效果更加明顯。
 
 # %%
 concrete = pd.read_csv(datasets.path('concrete'))
@@ -204,6 +250,9 @@ input_shape = [X_train.shape[1]]
 
 # %% [markdown]
 # Run the following cell to train the network on the unstandardized *Concrete* data.
+
+# %% [markdown] tags=["zh-TW"]
+# 執行下一個儲存格，在未標準化（unstandardized）的 *Concrete* 資料上訓練網路。
 
 # %%
 model = keras.Sequential([
@@ -245,6 +294,16 @@ q_4.assert_check_unattempted()  # the history is not from the batch-normalized m
 #
 # Add four `BatchNormalization` layers, one before each of the dense layers. (Remember to move the
 # `input_shape` argument to the new first layer.)
+
+# %% [markdown] tags=["zh-TW"]
+# 最終得到的是一張空白圖嗎？嘗試在這個資料集上訓練這個網路通常會失敗。即使它收斂了（由於權重初始化的幸運），
+# 它也傾向於收斂到一個非常大的數字。
+#
+# # 3) 加入批次正規化層（Batch Normalization Layers）
+#
+# 批次正規化可以幫助糾正此類問題。
+#
+# 加入四個 `BatchNormalization` 層，分別位於每個 Dense 層之前。（記得將 `input_shape` 參數移到新的第一層。）
 
 # %%
 # YOUR CODE HERE: Add a BatchNormalization layer before each Dense layer
@@ -316,6 +375,9 @@ model = _solution_model
 # %% [markdown]
 # Run the next cell to see if batch normalization will let us train the model.
 
+# %% [markdown] tags=["zh-TW"]
+# 執行下一個儲存格，看看批次正規化是否能讓我們訓練這個模型。
+
 # %%
 model.compile(
     optimizer='sgd',
@@ -345,6 +407,11 @@ assert 'Without batch normalization every epoch gave NaN' in q_4.assert_check_pa
 #
 # Did adding batch normalization help?
 
+# %% [markdown] tags=["zh-TW"]
+# # 4) 評估批次正規化（Batch Normalization）
+#
+# 加入批次正規化有幫助嗎？
+
 # %%
 # View the solution (Run this cell to receive credit!)
 q_4.check()
@@ -353,6 +420,11 @@ q_4.check()
 # # Keep Going #
 #
 # Your progress on this exercise:
+
+# %% [markdown] tags=["zh-TW"]
+# # 繼續前進 #
+#
+# 您在這個練習的進度：
 
 # %%
 progress()

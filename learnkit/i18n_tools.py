@@ -1,0 +1,134 @@
+"""Maintaining the message catalogs: ``learnkit i18n update|compile|check``.
+
+Framework messages are the ``_("…")`` calls under ``learnkit/`` (extracted with Babel).
+Course content is read from the live exercises under ``checkers/``: titles, prompts, hints,
+prose solutions and the static messages of each problem (``starter_message``, ``success``,
+``mistakes``…), plus any ``_("…")`` call in checker code. Runtime needs only gettext and the
+committed ``.mo`` files; Babel is a development dependency.
+"""
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from pathlib import Path
+
+from learnkit.i18n import CONTENT_LOCALE_DIR, LOCALE_DIR, LANGUAGES, gettext_code
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAINS = {"learnkit": (ROOT / "learnkit", LOCALE_DIR), "checkers": (ROOT / "checkers", CONTENT_LOCALE_DIR)}
+PROBLEM_TEXT_FIELDS = ("prompt", "starter_message", "success", "relevant_message")
+
+
+def _code_messages(package_dir: Path) -> set[str]:
+    from babel.messages.extract import extract_from_dir
+    found = set()
+    for _file, _line, message, _comments, _ctx in extract_from_dir(
+            str(package_dir), method_map=[("**.py", "python")], keywords={"_": None}):
+        if isinstance(message, str) and message:
+            found.add(message)
+    return found
+
+
+def content_messages(lang: str | None = None) -> set[str]:
+    """Content of every exercise (or, with ``lang``, of those declaring that translation)."""
+    import checkers
+    found = set()
+    for info in pkgutil.walk_packages(checkers.__path__, "checkers."):
+        module = importlib.import_module(info.name)
+        exercise = getattr(module, "exercise", None)
+        if exercise is None or not hasattr(exercise, "problems"):
+            continue
+        if lang is not None and lang not in getattr(exercise, "languages", ()):
+            continue
+        found.add(exercise.title)
+        for p in exercise.problems:
+            found.update(getattr(p, f, "") for f in PROBLEM_TEXT_FIELDS)
+            found.update(h for h in getattr(p, "hints", ()) if isinstance(h, str))
+            if isinstance(getattr(p, "solution", None), str):
+                found.add(p.solution)
+            for field in ("mistakes", "explanations", "messages"):
+                found.update(_strings(getattr(p, field, None)))
+    return {m for m in found if m}
+
+
+def _strings(value, depth: int = 0) -> set[str]:
+    """Sentences inside a (nested) list/tuple/dict of problem data."""
+    if isinstance(value, str):
+        return {value} if " " in value.strip() else set()
+    if depth > 3 or value is None:
+        return set()
+    items = value.values() if isinstance(value, dict) else value if isinstance(value, (list, tuple)) else ()
+    out = set()
+    for v in items:
+        out |= _strings(v, depth + 1)
+    return out
+
+
+def messages(domain: str, lang: str | None = None) -> set[str]:
+    """All messages of a domain; for ``checkers`` with ``lang``, only what must be translated."""
+    package_dir, _ = DOMAINS[domain]
+    if domain == "checkers":
+        return content_messages(lang) | (set() if lang else _code_messages(package_dir))
+    return _code_messages(package_dir)
+
+
+def po_path(domain: str, lang: str) -> Path:
+    return DOMAINS[domain][1] / gettext_code(lang) / "LC_MESSAGES" / f"{domain}.po"
+
+
+def _read(domain: str, lang: str):
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po
+    path = po_path(domain, lang)
+    if path.exists():
+        with open(path, "rb") as f:
+            return read_po(f, locale=gettext_code(lang))
+    return Catalog(locale=gettext_code(lang), project="learnkit", domain=domain)
+
+
+def update(lang: str) -> dict[str, int]:
+    """Add new messages (untranslated) and drop obsolete ones in both domains' .po files."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import write_po
+    added = {}
+    for domain in DOMAINS:
+        old = _read(domain, lang)
+        new = Catalog(locale=gettext_code(lang), project="learnkit", domain=domain)
+        wanted = sorted(messages(domain))
+        for msgid in wanted:
+            prev = old.get(msgid)
+            new.add(msgid, prev.string if prev is not None else "")
+        added[domain] = sum(1 for m in wanted if old.get(m) is None)
+        path = po_path(domain, lang)
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with open(path, "wb") as f:
+            write_po(f, new, width=0, omit_header=False, sort_output=True, no_location=True)
+    return added
+
+
+def compile_all(lang: str) -> list[Path]:
+    from babel.messages.mofile import write_mo
+    out = []
+    for domain in DOMAINS:
+        catalog = _read(domain, lang)
+        mo = po_path(domain, lang).with_suffix(".mo")
+        with open(mo, "wb") as f:
+            write_mo(f, catalog, use_fuzzy=False)
+        out.append(mo)
+    from learnkit.i18n import reload
+    reload()
+    return out
+
+
+def check(lang: str) -> dict[str, list[str]]:
+    """Per domain: messages in the code/content with no translation in ``lang``."""
+    problems = {}
+    for domain in DOMAINS:
+        catalog = _read(domain, lang)
+        missing = [m for m in sorted(messages(domain, lang)) if catalog.get(m) is None or not catalog.get(m).string]
+        problems[domain] = missing
+    return problems
+
+
+def other_languages() -> list[str]:
+    return [lang for lang in LANGUAGES if lang != "en"]
