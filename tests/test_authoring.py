@@ -36,6 +36,20 @@ def test_derived_notebooks_follow_the_markers():
     assert all(c.get("outputs", []) == [] for c in ex.cells if c.cell_type == "code")
 
 
+def test_translation_cells_replace_the_cell_before_them_only_in_their_language():
+    src = read_source(SOURCE)
+    en, zh = derive(src, "exercise"), derive(src, "exercise", lang="zh-TW")
+    assert len(en.cells) == len(zh.cells)
+    assert any("binder.bind(globals(), lang='zh-TW')" in c for c in cells(zh))
+    assert not any("lang='zh-TW'" in c or "評估" in c for c in cells(en))
+    assert any("# 2) 評估 Dropout" in c for c in cells(zh)) and not any("# 2) Evaluate Dropout" in c for c in cells(zh))
+    assert zh.metadata["learnkit"]["lang"] == "zh-TW" and "lang" not in en.metadata["learnkit"]
+    # code cells that are not translated (e.g. training) are identical, with the same ids
+    same = [(a.id, a.source) for a in en.cells if a.cell_type == "code" and "model.fit(" in a.source]
+    assert len(same) == 3
+    assert all(p in [(b.id, b.source) for b in zh.cells] for p in same)
+
+
 def test_blank_starter_is_generated_from_assignments():
     code = "x = 1\n# BEGIN SOLUTION\nweights = np.array([1, 2])\nw2, b = 3, 4\n# END SOLUTION\nq_1.check()"
     assert _transform_code(code, "exercise", "t") == "x = 1\nweights = ____\n(w2, b) = ____\nq_1.check()"
@@ -52,7 +66,7 @@ def test_committed_notebooks_are_up_to_date_and_rebuild_is_stable(tmp_path):
     shutil.copytree(SOURCE.parent, copy)
     first = {p.name: p.read_bytes() for p in copy.glob("*.ipynb")}
     report = build([copy])
-    assert report.written == [] and len(report.unchanged) == 2
+    assert report.written == [] and len(report.unchanged) == 4  # exercise + solution, English + zh-TW
     assert {p.name: p.read_bytes() for p in copy.glob("*.ipynb")} == first
 
 
@@ -66,11 +80,12 @@ def test_editing_a_solution_changes_exactly_the_two_notebooks_and_check_names_th
     result = CliRunner().invoke(app, ["build", "--check", str(copy)])
     assert result.exit_code == 1
     assert "out of date" in result.output and "ex5.ipynb" in result.output and "ex5_solution.ipynb" in result.output
+    assert "ex5.zh-TW.ipynb" in result.output  # the edited cell is shared by both languages
     before = {p: p.read_bytes() for p in copy.rglob("*") if p.is_file()}
     result = CliRunner().invoke(app, ["build", str(copy)])
     assert result.exit_code == 0, result.output
     changed = sorted(p.name for p, data in before.items() if p.read_bytes() != data)
-    assert changed == ["ex5.ipynb", "ex5_solution.ipynb"]
+    assert changed == ["ex5.ipynb", "ex5.zh-TW.ipynb", "ex5_solution.ipynb", "ex5_solution.zh-TW.ipynb"]
     assert CliRunner().invoke(app, ["build", "--check", str(copy)]).exit_code == 0
     sol = nbformat.read(copy / "ex5_solution.ipynb", 4)
     assert any("# Check your answer!" in c.source for c in sol.cells)

@@ -224,3 +224,15 @@ def test_passive_judging_treats_non_attempts_as_unattempted():
     p = CodingProblem(vars=["x"], check=check)
     assert evaluate(p, {"x": "s"}, "q_1").status is Status.INCORRECT  # the student asked: tell them
     assert evaluate(p, {"x": "s"}, "q_1", passive=True).status is Status.UNATTEMPTED  # grader, after a cell
+
+
+def test_blanks_hidden_in_functions_and_arrays_are_unattempted():
+    def relu(x):
+        return ____  # noqa: F821 - the blank of the starter code
+    p = FunctionProblem(var="relu", reference=_relu, cases=[(1,)])
+    assert judge(p, relu=relu).status is Status.UNATTEMPTED
+    arr = np.empty(2, dtype=object)  # np.array([... ____]) would ask the blank for its length
+    arr[:] = [1, None]
+    arr[1] = PLACEHOLDER
+    assert judge(EqualityProblem(var="v", expected=[1, 2]), v=arr).status is Status.UNATTEMPTED
+    assert judge(EqualityProblem(var="v", expected=[[1]]), v=[[[PLACEHOLDER]]]).status is Status.UNATTEMPTED

@@ -26,7 +26,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe, mismatch, short_repr
-from learnkit.core.placeholder import PlaceholderError, is_placeholder
+from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.problem import FunctionProblem, Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _
@@ -35,36 +35,7 @@ BLANK = "____"
 
 
 # -- blanks --------------------------------------------------------------------------------
-def _code_uses_blank(code: types.CodeType, depth: int = 0) -> bool:
-    if BLANK in code.co_names:
-        return True
-    return depth < 4 and any(isinstance(c, types.CodeType) and _code_uses_blank(c, depth + 1)
-                             for c in code.co_consts)
-
-
-def uses_blank(fn) -> bool:
-    """True if the body of function ``fn`` (or of a function nested in it) still uses ``____``."""
-    code = getattr(fn, "__code__", None)
-    return isinstance(code, types.CodeType) and _code_uses_blank(code)
-
-
-def contains_blank(value, _depth: int = 0) -> bool:
-    """``____`` anywhere in a value: nested lists/tuples/dicts, numpy object arrays."""
-    if is_placeholder(value):
-        return True
-    if _depth >= 4:
-        return False
-    if isinstance(value, (list, tuple, set, frozenset)):
-        return any(contains_blank(v, _depth + 1) for v in value)
-    if isinstance(value, dict):
-        return any(contains_blank(v, _depth + 1) for v in value.values())
-    dtype = getattr(value, "dtype", None)
-    if dtype is not None and getattr(dtype, "kind", "") == "O":
-        try:
-            return any(contains_blank(v, _depth + 1) for v in value.ravel()[:1000])
-        except Exception:
-            return False
-    return False
+contains_blank = is_placeholder  # kept for the checkers that import it from here
 
 
 def fetch_values(problem: Problem, ns: Mapping[str, Any], names: Sequence[str] | None = None) -> dict:

@@ -1,6 +1,8 @@
 """The ``____`` blank that starter code asks students to fill in."""
 from __future__ import annotations
 
+import types
+
 
 class PlaceholderError(Exception):
     """Raised when student code uses ``____`` as if it were a value."""
@@ -38,11 +40,32 @@ ____ = PLACEHOLDER
 
 
 def is_placeholder(value, _depth: int = 0) -> bool:
-    """True if ``value`` is ``____`` or a (shallow) container holding it."""
+    """True if ``value`` is ``____`` or holds it: nested lists/tuples/dicts, numpy object arrays."""
     if value is PLACEHOLDER:
         return True
-    if _depth < 2 and isinstance(value, (list, tuple, set, frozenset)):
+    if _depth >= 4:
+        return False
+    if isinstance(value, (list, tuple, set, frozenset)):
         return any(is_placeholder(v, _depth + 1) for v in value)
-    if _depth < 2 and isinstance(value, dict):
+    if isinstance(value, dict):
         return any(is_placeholder(v, _depth + 1) for v in value.values())
+    dtype = getattr(value, "dtype", None)
+    if dtype is not None and getattr(dtype, "kind", "") == "O":
+        try:
+            return any(is_placeholder(v, _depth + 1) for v in value.ravel()[:1000])
+        except Exception:
+            return False
     return False
+
+
+def _code_uses_blank(code: types.CodeType, depth: int = 0) -> bool:
+    if "____" in code.co_names:
+        return True
+    return depth < 4 and any(isinstance(c, types.CodeType) and _code_uses_blank(c, depth + 1)
+                             for c in code.co_consts)
+
+
+def uses_blank(fn) -> bool:
+    """True if the body of function ``fn`` (or of a function nested in it) still uses ``____``."""
+    code = getattr(fn, "__code__", None)
+    return isinstance(code, types.CodeType) and _code_uses_blank(code)

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe, mismatch, short_repr
-from learnkit.core.placeholder import PlaceholderError, is_placeholder
+from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.result import Result, Status
 from learnkit.i18n import _, content
 
@@ -73,7 +73,7 @@ class Problem:
             if name not in ns:
                 raise Unattempted(_("`{name}` is not defined yet: write your answer and run its cell.").format(name=name))
             value = ns[name]
-            if is_placeholder(value):
+            if is_placeholder(value) or (callable(value) and uses_blank(value)):
                 raise Unattempted(_("`{name}` still contains the blank ____: replace it with your answer.").format(name=name))
             values[name] = value
         return values
