@@ -4,6 +4,7 @@ Follows Kaggle's learntools exercise (seeds 000-002); q_1 also checks the input 
 which learntools forgets, and q_2/q_4 diagnose the student's own learning curves.
 """
 from learnkit.core import Code, Exercise, ThoughtExperiment, Unattempted
+from learnkit.i18n import content as _
 from learnkit.keras import (BatchNormalization, Dense, Dropout, KerasModelProblem, first_difference,
                             relevant_input_dim)
 from learnkit.keras import history as curves
@@ -68,12 +69,13 @@ def _history_of(history, spec, input_dim, what):
     facts = curves.curve_facts(history)
     model = getattr(history, "model", None)
     if model is not None and first_difference(model, spec, input_shape=[input_dim]) is not None:
-        raise Unattempted(f"`history` does not come from {what} yet: build it, then run the training cell.")
+        raise Unattempted(_("`history` does not come from {what} yet: build it, then run the training cell.")
+                          .format(what=what))
     return facts
 
 
 def diagnose_dropout(history):
-    facts = _history_of(history, SPOTIFY_DROPOUT, 18, "the dropout model of question 1")
+    facts = _history_of(history, SPOTIFY_DROPOUT, 18, _("the dropout model of question 1"))
     return curves.diagnose(facts)
 
 
@@ -85,12 +87,12 @@ def _is_plain_concrete(seen) -> bool:
 
 
 def diagnose_batchnorm(history):
-    facts = _history_of(history, CONCRETE_BN, 8, "the batch-normalized model of question 3")
+    facts = _history_of(history, CONCRETE_BN, 8, _("the batch-normalized model of question 3"))
     text = curves.diagnose(facts)
     plain = [s for s in curves.seen_histories() if _is_plain_concrete(s)]
     if plain:
         text += " " + curves.compare(curves.curve_facts(plain[-1].history), facts,
-                                     "Without batch normalization", "with it")
+                                     _("Without batch normalization"), _("with it"))
     return text
 
 

@@ -18,9 +18,10 @@
 # Run the next cell to set everything up.
 
 # %% [markdown] tags=["zh-TW"]
-# # Dropout 與批次正規化（Batch Normalization）
+# # Dropout 與批次正規化
 #
-# 向練習 4 中的 Spotify 模型新增 Dropout，並了解批次正規化如何幫助您在複雜的資料集上成功訓練模型。
+# 為練習 4 的 Spotify 模型加入 dropout，並看看批次正規化（batch normalization）如何讓你在困難的資料集上
+# 成功訓練模型。
 #
 # 執行下一個儲存格來設定環境。
 
@@ -60,8 +61,8 @@ from checkers.deep_learning_intro.ex5 import *
 # your numbers match the ones quoted in this notebook.
 
 # %% [markdown] tags=["zh-TW"]
-# 首先載入 Spotify 資料集。（`datasets.path` 會在 Kaggle、`LEARNKIT_DATA` 或您的快取中找到 `spotify.csv`，
-# 並確認它就是課程使用的檔案。）隨機種子已固定，因此您的數字會與本筆記本中引用的數字一致。
+# 首先載入 Spotify 資料集。（`datasets.path` 會在 Kaggle、`LEARNKIT_DATA` 或你的快取中找到 `spotify.csv`，
+# 並確認它就是課程使用的檔案。）隨機種子已經固定，所以你得到的數字會與本筆記本中提到的數字一致。
 
 # %%
 import pandas as pd
@@ -115,8 +116,8 @@ print("Input shape: {}".format(input_shape))
 # %% [markdown] tags=["zh-TW"]
 # # 1) 將 Dropout 加入 Spotify 模型
 #
-# 這是練習 4 的最後一個模型。增加兩個 dropout 層，一個位於包含 128 個單元的 Dense 層之後，另一個位於包含
-# 64 個單元的 Dense 層之後。將兩個 dropout 率均設定為 `0.3`。
+# 這是練習 4 的最後一個模型。加入兩個 dropout 層：一個接在有 128 個單元的 Dense 層之後，另一個接在有
+# 64 個單元的 Dense 層之後。兩個 dropout 層的比率（rate）都設為 `0.3`。
 
 # %%
 # YOUR CODE HERE: Add two 30% dropout layers, one after 128 and one after 64
@@ -140,6 +141,11 @@ q_1.check()
 
 # %%
 # Lines below will give you a hint or solution code
+#q_1.hint()
+#q_1.solution()
+
+# %% tags=["zh-TW"]
+# 取消下面幾行的註解，就能看到提示或解答程式碼
 #q_1.hint()
 #q_1.solution()
 
@@ -185,7 +191,7 @@ model = _solution_model
 # Now run this next cell to train the model and see the effect of adding dropout.
 
 # %% [markdown] tags=["zh-TW"]
-# 執行下一個儲存格來訓練模型，查看新增 dropout 的效果。
+# 執行下一個儲存格來訓練模型，看看加入 dropout 的效果。
 
 # %%
 model.compile(
@@ -208,6 +214,11 @@ print("Minimum Validation Loss: {:0.4f}".format(history_df['val_loss'].min()))
 assert 0.17 < history_df['val_loss'].min() < 0.22, history_df['val_loss'].min()
 assert 'no overfitting' in q_2.assert_check_passed().diagnosis
 
+# %% tags=["test", "zh-TW"]
+# 種子印出 0.1923 與 0.1985；這裡固定的種子約得到 0.192。
+assert 0.17 < history_df['val_loss'].min() < 0.22, history_df['val_loss'].min()
+assert '沒有過度擬合' in q_2.assert_check_passed().diagnosis, q_2.result().diagnosis
+
 # %% [markdown]
 # # 2) Evaluate Dropout
 #
@@ -217,10 +228,15 @@ assert 'no overfitting' in q_2.assert_check_passed().diagnosis
 # %% [markdown] tags=["zh-TW"]
 # # 2) 評估 Dropout
 #
-# 回想一下練習 4，這個模型傾向於在第 5 個時期（epoch）左右過度擬合資料。這次添加 dropout 似乎有助於防止過度擬合嗎？
+# 回想一下，在練習 4 中這個模型大約從第 5 個時期（epoch）開始過度擬合資料。這次加入 dropout 似乎有助於防止
+# 過度擬合嗎？
 
 # %%
 # View the solution (Run this cell to receive credit!)
+q_2.check()
+
+# %% tags=["zh-TW"]
+# 查看解答（執行這個儲存格才能得分！）
 q_2.check()
 
 # %% [markdown]
@@ -230,9 +246,9 @@ q_2.check()
 # effect of batch normalization much more apparent.
 
 # %% [markdown] tags=["zh-TW"]
-# 接下來探討批次正規化（batch normalization）如何解決訓練中的問題。
+# 接下來換個主題，探討批次正規化如何解決訓練中的問題。
 #
-# 載入 *Concrete* 資料集。這次不進行任何標準化，這將使批次正規化的效果更加明顯。
+# 載入 *Concrete*（混凝土）資料集。這次不做任何標準化，這會讓批次正規化的效果更加明顯。
 
 # %%
 concrete = pd.read_csv(datasets.path('concrete'))
@@ -252,7 +268,7 @@ input_shape = [X_train.shape[1]]
 # Run the following cell to train the network on the unstandardized *Concrete* data.
 
 # %% [markdown] tags=["zh-TW"]
-# 執行下一個儲存格，在未標準化（unstandardized）的 *Concrete* 資料上訓練網路。
+# 執行下一個儲存格，在未標準化的 *Concrete*（混凝土）資料上訓練網路。
 
 # %%
 model = keras.Sequential([
@@ -296,14 +312,14 @@ q_4.assert_check_unattempted()  # the history is not from the batch-normalized m
 # `input_shape` argument to the new first layer.)
 
 # %% [markdown] tags=["zh-TW"]
-# 最終得到的是一張空白圖嗎？嘗試在這個資料集上訓練這個網路通常會失敗。即使它收斂了（由於權重初始化的幸運），
-# 它也傾向於收斂到一個非常大的數字。
+# 最後得到一張空白的圖嗎？在這個資料集上訓練這個網路通常會失敗。即使它收斂了（因為權重初始化剛好運氣好），
+# 通常也會收斂到一個非常大的數字。
 #
-# # 3) 加入批次正規化層（Batch Normalization Layers）
+# # 3) 加入批次正規化層
 #
-# 批次正規化可以幫助糾正此類問題。
+# 批次正規化可以幫忙修正這類問題。
 #
-# 加入四個 `BatchNormalization` 層，分別位於每個 Dense 層之前。（記得將 `input_shape` 參數移到新的第一層。）
+# 加入四個 `BatchNormalization` 層，分別放在每個 Dense 層之前。（記得把 `input_shape` 參數移到新的第一層。）
 
 # %%
 # YOUR CODE HERE: Add a BatchNormalization layer before each Dense layer
@@ -331,6 +347,11 @@ q_3.check()
 
 # %%
 # Lines below will give you a hint or solution code
+#q_3.hint()
+#q_3.solution()
+
+# %% tags=["zh-TW"]
+# 取消下面幾行的註解，就能看到提示或解答程式碼
 #q_3.hint()
 #q_3.solution()
 
@@ -376,7 +397,7 @@ model = _solution_model
 # Run the next cell to see if batch normalization will let us train the model.
 
 # %% [markdown] tags=["zh-TW"]
-# 執行下一個儲存格，看看批次正規化是否能讓我們訓練這個模型。
+# 執行下一個儲存格，看看批次正規化能不能讓我們訓練這個模型。
 
 # %%
 model.compile(
@@ -402,18 +423,28 @@ print(("Minimum Validation Loss: {:0.4f}").format(history_df['val_loss'].min()))
 assert 3.0 < history_df['val_loss'].min() < 6.0, history_df['val_loss'].min()
 assert 'Without batch normalization every epoch gave NaN' in q_4.assert_check_passed().diagnosis, q_4.result().diagnosis
 
+# %% tags=["test", "zh-TW"]
+# 種子印出 3.9469 與 4.1072。
+assert 3.0 < history_df['val_loss'].min() < 6.0, history_df['val_loss'].min()
+# 「未使用批次正規化時，每個時期都得到 NaN；使用時，最低驗證損失為 …」
+assert '每個時期都得到 NaN；' in q_4.assert_check_passed().diagnosis, q_4.result().diagnosis
+
 # %% [markdown]
 # # 4) Evaluate Batch Normalization
 #
 # Did adding batch normalization help?
 
 # %% [markdown] tags=["zh-TW"]
-# # 4) 評估批次正規化（Batch Normalization）
+# # 4) 評估批次正規化
 #
 # 加入批次正規化有幫助嗎？
 
 # %%
 # View the solution (Run this cell to receive credit!)
+q_4.check()
+
+# %% tags=["zh-TW"]
+# 查看解答（執行這個儲存格才能得分！）
 q_4.check()
 
 # %% [markdown]
@@ -424,7 +455,7 @@ q_4.check()
 # %% [markdown] tags=["zh-TW"]
 # # 繼續前進 #
 #
-# 您在這個練習的進度：
+# 你在這個練習的進度：
 
 # %%
 progress()
