@@ -11,7 +11,7 @@ from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Auto-graded deep-learning exercises: build, test and grade notebooks.")
-console = Console()
+console = Console(soft_wrap=True)  # never break file paths across lines
 
 
 @app.command()
@@ -69,6 +69,94 @@ def data():
     for row in datasets.status():
         table.add_row(row["name"], row["file"], str(row.get("where") or "-"), "yes" if row.get("verified") else "no")
     console.print(table)
+
+
+@app.command("grade")
+def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or folders searched for *.ipynb"),
+              out: Path = typer.Option(..., "--out", "-o", help="Output folder: gradebook.sqlite, grades.csv, reports"),
+              workers: int = typer.Option(os.cpu_count() or 2, "--workers", "-j", help="Kernels run in parallel"),
+              cell_timeout: float = typer.Option(600, "--cell-timeout", help="Seconds one cell may run"),
+              timeout: float = typer.Option(1800, "--timeout", help="Seconds one notebook may run"),
+              memory: float = typer.Option(4096, "--memory", help="MB one kernel may use, children included (0: no cap)"),
+              max_output: float = typer.Option(5, "--max-output", help="MB of outputs kept per notebook"),
+              force: bool = typer.Option(False, "--force", help="Regrade submissions already graded"),
+              keras_backend: Optional[str] = typer.Option(None, "--keras-backend", help="tensorflow or jax"),
+              data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the datasets are (LEARNKIT_DATA)")):
+    """Grade submissions, each in a fresh kernel, into OUT/gradebook.sqlite; export grades.csv and reports."""
+    from learnkit.grading.grade import Options, grade, summary_table
+    opts = Options(workers=max(1, workers), cell_timeout=cell_timeout, timeout=timeout or None,
+                   memory_mb=memory or None, max_output_mb=max_output, force=force, keras_backend=keras_backend,
+                   data_dir=str(data_dir) if data_dir else None)
+    batch = grade(submissions, out, opts, console=console)
+    if not batch.outcomes and not batch.skipped:
+        console.print("[red]no notebooks found[/red] in " + ", ".join(map(str, submissions)))
+        raise typer.Exit(2)
+    console.print(summary_table(batch.gradebook, title=f"grades ({batch.gradebook})"))
+    failed = sum(o.status != "ok" for o in batch.outcomes)
+    console.print(f"graded {len(batch.outcomes)} submission(s) in {batch.wall:.0f} s ({failed} with a failed run)")
+    if batch.skipped:
+        console.print(f"{len(batch.skipped)} skipped (already graded; --force regrades them)")
+    for path in batch.exported:
+        console.print(f"wrote {path}")
+    if batch.report:
+        console.print(f"report: {batch.report}")
+    if batch.interrupted:
+        console.print("[red]interrupted[/red]: the finished runs are saved; run the same command again to finish")
+        raise typer.Exit(130)
+
+
+@app.command("export")
+def export_cmd(out: Path = typer.Argument(..., help="A grading output folder (holding gradebook.sqlite)"),
+               fmt: str = typer.Option("csv", "--format", help="csv (grades.csv + totals.csv) or json (grades.json)")):
+    """Export the gradebook of a grading folder again."""
+    from learnkit.grading.gradebook import Gradebook, export
+    db = out if out.suffix == ".sqlite" else out / "gradebook.sqlite"
+    if fmt not in ("csv", "json"):
+        console.print(f"[red]unknown format {fmt!r}[/red]: use csv or json")
+        raise typer.Exit(2)
+    if not db.is_file():
+        console.print(f"[red]no gradebook at {db}[/red]: run `learnkit grade ... --out {out}` first")
+        raise typer.Exit(2)
+    gb = Gradebook(db)
+    try:
+        paths = export(gb, db.parent, fmt)
+    finally:
+        gb.close()
+    for path in paths:
+        console.print(f"wrote {path}")
+
+
+i18n_app = typer.Typer(help="Maintain the message catalogs (framework and course content).")
+app.add_typer(i18n_app, name="i18n")
+
+
+@i18n_app.command("update")
+def i18n_update(lang: str = typer.Argument("zh-TW")):
+    """Add new messages to the .po catalogs of LANG (and drop obsolete ones)."""
+    from learnkit import i18n_tools
+    for domain, n in i18n_tools.update(lang).items():
+        console.print(f"{i18n_tools.po_path(domain, lang)}: {n} new message(s) to translate")
+
+
+@i18n_app.command("compile")
+def i18n_compile(lang: str = typer.Argument("zh-TW")):
+    """Compile the .po catalogs of LANG into the .mo files used at run time."""
+    from learnkit import i18n_tools
+    for path in i18n_tools.compile_all(lang):
+        console.print(f"wrote {path}")
+
+
+@i18n_app.command("check")
+def i18n_check(lang: str = typer.Argument("zh-TW")):
+    """Fail if a framework message has no translation in LANG."""
+    from learnkit import i18n_tools
+    missing = i18n_tools.check(lang)
+    for domain, ids in missing.items():
+        for m in ids:
+            console.print(f"[red]untranslated[/red] ({domain}): {m!r}")
+    total = sum(len(v) for v in missing.values())
+    console.print(f"{total} untranslated message(s)")
+    raise typer.Exit(1 if total else 0)
 
 
 def main() -> None:

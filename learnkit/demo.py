@@ -1,21 +1,124 @@
-"""``make demo``: the main job on a fresh machine.
+"""``make demo``: grade the bundled ex5 example submissions like an instructor would.
 
-Runs the ex5 solution and exercise notebooks in fresh kernels and prints each question's
-verdict. When a real dataset cannot be found (no ``LEARNKIT_DATA``, no Kaggle input, no
-cache, no network) it generates a stand-in with the same columns and says so loudly.
+Runs ``learnkit grade examples/submissions/ex5 --out demo-out`` (fresh kernels, 60 s cell limit,
+memory cap), prints the class summary and where the report is, and checks every example got
+the statuses it was written to get. When a real dataset cannot be found it generates a stand-in
+with the same columns and says so loudly (and the summary and report say so too).
+
+The examples are student notebooks built from the exercise notebook (``--rebuild-examples``);
+they train for fewer epochs than the course asks, so the demo takes a few minutes on 2 cores.
 """
 from __future__ import annotations
 
 import os
+import re
 import sys
 from pathlib import Path
 
 from rich.console import Console
 from rich.panel import Panel
-from rich.table import Table
 
 ROOT = Path(__file__).resolve().parent.parent
 NEEDED = ["spotify", "concrete"]
+EXAMPLES_DIR = ROOT / "examples" / "submissions" / "ex5"
+EXERCISE_NB = ROOT / "notebooks" / "deep_learning_intro" / "ex5.ipynb"
+
+Q1 = """model = keras.Sequential([
+    layers.Dense(128, activation='relu', input_shape=input_shape),
+    layers.Dropout({rate}),
+    layers.Dense(64, activation='relu'),
+    layers.Dropout({rate}),
+    layers.Dense(1){after}
+])
+q_1.check()"""
+Q3 = """model = keras.Sequential([
+    layers.BatchNormalization(input_shape=input_shape),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+q_3.check()"""
+Q3_BN_AFTER = """model = keras.Sequential([
+    layers.Dense(512, activation='relu', input_shape=input_shape),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+q_3.check()"""
+TRAIN_FOREVER = """# keep training until the validation loss stops improving... (it never stops)
+model.compile(optimizer='adam', loss='mae')
+while True:
+    history = model.fit(X_train, y_train, validation_data=(X_valid, y_valid), batch_size=512, epochs=1, verbose=0)"""
+PAIRWISE = """# compare every song with every other song (a 24000 x 24000 matrix: about 4.6 GB)
+import numpy as np
+X = np.asarray(X_train, dtype='float64')
+distances = np.abs(X[:, None, 0] - X[None, :, 0])"""
+CRASH = """import os
+os._exit(1)  # "restart the kernel" the hard way"""
+
+OK = "correct"
+# student: (what the notebook does, q_1 cell, q_3 cell, extra cell after q_1's check, expected statuses)
+EXAMPLES = {
+    "ada": ("correct answers", Q1.format(rate=0.3, after=""), Q3, None, [OK, OK, OK, OK]),
+    "ben": ("dropout rate 0.5", Q1.format(rate=0.5, after=""), Q3, None, ["incorrect", "unattempted", OK, OK]),
+    "cy": ("BatchNormalization after each Dense", Q1.format(rate=0.3, after=""), Q3_BN_AFTER, None,
+           [OK, OK, "incorrect", "unattempted"]),
+    "dee": ("Dropout after the output layer", Q1.format(rate=0.3, after=",\n    layers.Dropout(0.3)"), Q3, None,
+            ["incorrect", "unattempted", OK, OK]),
+    "eve": ("the untouched starter notebook", None, None, None, ["unattempted"] * 4),
+    "fay": ("trains forever (cell time limit)", Q1.format(rate=0.3, after=""), Q3, TRAIN_FOREVER,
+            [OK, "timeout", "timeout", "timeout"]),
+    "gus": ("a 4.6 GB matrix (memory cap)", Q1.format(rate=0.3, after=""), Q3, PAIRWISE,
+            [OK, "killed", "killed", "killed"]),
+    "hal": ("exits the kernel with os._exit(1)", Q1.format(rate=0.3, after=""), Q3, CRASH,
+            [OK, "killed", "killed", "killed"]),
+}
+LIMITS = dict(cell_timeout=60, timeout=600, memory_mb=3000)
+
+
+def example_notebook(student: str, q1: str | None, q3: str | None, extra: str | None = None,
+                     epochs: tuple[int, int] = (10, 20)):
+    """The exercise notebook as ``student`` handed it in: answers, an extra cell, shorter training."""
+    import nbformat
+    nb = nbformat.read(EXERCISE_NB, as_version=4)
+    nb.metadata.setdefault("learnkit", {}).pop("variant", None)
+    nb.metadata["learnkit"]["student"] = student
+    cells = []
+    for cell in nb.cells:
+        src = cell.source
+        if cell.cell_type == "code":
+            src = re.sub(r"epochs=50\b", f"epochs={epochs[0]}", src)
+            src = re.sub(r"(epochs=|EPOCHS = )100\b", rf"\g<1>{epochs[1]}", src)
+            if "YOUR CODE HERE: Add two 30% dropout" in src and q1:
+                src = "# YOUR CODE HERE: Add two 30% dropout layers, one after 128 and one after 64\n" + q1
+            elif "YOUR CODE HERE: Add a BatchNormalization" in src and q3:
+                src = "# YOUR CODE HERE: Add a BatchNormalization layer before each Dense layer\n" + q3
+        cell.source = src
+        cells.append(cell)
+        if extra and "q_1.check()" in src:
+            cells.append(nbformat.v4.new_code_cell(extra))
+    for cell in cells:
+        cell.pop("id", None)
+    nb.cells = cells
+    nb.nbformat_minor = 4  # no cell ids: stable files
+    return nb
+
+
+def build_examples(folder: Path = EXAMPLES_DIR) -> list[Path]:
+    import nbformat
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for student, (_what, q1, q3, extra, _expected) in EXAMPLES.items():
+        paths.append(folder / f"{student}.ipynb")
+        nbformat.write(example_notebook(student, q1, q3, extra), paths[-1])
+    return paths
 
 
 def prepare_data(out: Path, console: Console) -> tuple[str, list[str]]:
@@ -45,28 +148,42 @@ def prepare_data(out: Path, console: Console) -> tuple[str, list[str]]:
     return str(standin_dir), missing
 
 
-def main() -> int:
-    from learnkit.authoring.testing import check_notebook
-    console = Console()
+def main(argv: list[str] | None = None) -> int:
+    from learnkit.grading.grade import Options, grade, summary_table
+    argv = sys.argv[1:] if argv is None else argv
+    console = Console(soft_wrap=True)
+    if "--rebuild-examples" in argv:
+        for p in build_examples():
+            console.print(f"wrote {p}")
+        return 0
     out = ROOT / "demo-out"
     out.mkdir(exist_ok=True)
     data_dir, standins = prepare_data(out, console)
-    nb_dir = ROOT / "notebooks" / "deep_learning_intro"
-    ok = True
-    for name in ("ex5_solution.ipynb", "ex5.ipynb"):
-        console.print(f"running {name} in a fresh kernel…")
-        check = check_notebook(nb_dir / name, data_dir=data_dir or None)
-        table = Table(title=f"{name} ({check.variant} notebook, {check.duration:.0f} s)"
-                      + (" [STAND-IN DATA]" if standins else ""))
-        for col in ("question", "status", "expected", "message"):
-            table.add_column(col, overflow="fold")
-        for r in check.rows:
-            table.add_row(r.question, r.status, r.expected, r.message, style=None if r.ok else "red")
-        console.print(table)
-        for problem in check.problems:
-            console.print(f"[red]{problem}[/red]")
-        ok &= check.ok
-    return 0 if ok else 1
+    note = f"STAND-IN DATA for {', '.join(standins)}: generated, not the course's datasets" if standins else None
+    console.print(f"grading {len(EXAMPLES)} example submissions in {EXAMPLES_DIR.relative_to(ROOT)} "
+                  f"(cell limit {LIMITS['cell_timeout']} s, memory cap {LIMITS['memory_mb']} MB)…")
+    for student, (what, *_rest) in EXAMPLES.items():
+        console.print(f"  {student}: {what}")
+    opts = Options(workers=os.cpu_count() or 2, force=True, data_dir=data_dir or None, standin_note=note, **LIMITS)
+    batch = grade([EXAMPLES_DIR], out, opts, console=console)
+    title = "ex5 example submissions" + (" [STAND-IN DATA]" if note else "")
+    console.print(summary_table(batch.gradebook, title=title))
+    wrong = []
+    for o in batch.outcomes:
+        expected = EXAMPLES.get(o.submission.student, (None,) * 5)[4]
+        got = [r["status"] for r in o.results]
+        if expected is not None and got != expected:
+            wrong.append(f"{o.submission.student}: expected {expected}, got {got} ({o.reason})")
+    for line in wrong:
+        console.print(f"[red]NOT AS EXPECTED[/red] {line}")
+    if not wrong:
+        console.print(f"[green]every example got the statuses it was written to get[/green] ({batch.wall:.0f} s)")
+    for path in batch.exported:
+        console.print(f"wrote {path}")
+    console.print(f"report: {batch.report}" if batch.report else "report: (learnkit.grading.report is not installed)")
+    if note:
+        console.print(Panel.fit(note, style="bold yellow"))
+    return 1 if wrong or batch.interrupted else 0
 
 
 if __name__ == "__main__":

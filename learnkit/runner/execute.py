@@ -7,10 +7,12 @@ kernel-side tracker (``learnkit.runner.kernel``), never from the notebook's outp
 from __future__ import annotations
 
 import json
+import logging
 import os
 import re
 import secrets
 import shutil
+import subprocess
 import sys
 import tempfile
 import time
@@ -18,11 +20,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 import nbformat
+from nbclient import NotebookClient
 
 from learnkit.core.result import Result, Status
 from learnkit.runner.kernel import sign
 
 EXERCISE_IMPORT = re.compile(r"^\s*from\s+checkers\.([\w.]+)\s+import", re.M)
+TRUNCATED = "[learnkit: output truncated: the notebook printed more than {mb:g} MB; the rest was dropped]\n"
 
 
 class NotebookProblem(Exception):
@@ -39,6 +43,10 @@ class NotebookRun:
     cell_errors: list[dict] = field(default_factory=list)  # {cell, ename, evalue}
     duration: float = 0.0
     notebook: nbformat.NotebookNode | None = None  # executed, with outputs
+    histories: list[dict] = field(default_factory=list)  # learning curves seen (kernel.histories_payload)
+    compute: float = 0.0  # seconds spent running student cells (kernel-side clock)
+    judge: float = 0.0  # seconds the tracker spent judging after cells
+    output_truncated: bool = False
 
     @property
     def ok(self) -> bool:
@@ -67,7 +75,7 @@ def read_notebook(path: str | Path) -> nbformat.NotebookNode:
 
 def exercise_of(nb: nbformat.NotebookNode) -> str | None:
     meta = nb.metadata.get("learnkit", {}) or {}
-    if meta.get("exercise"):
+    if isinstance(meta, dict) and meta.get("exercise"):
         return str(meta["exercise"])
     for cell in nb.cells:
         if cell.cell_type == "code":
@@ -77,10 +85,84 @@ def exercise_of(nb: nbformat.NotebookNode) -> str | None:
     return None
 
 
+def _size(value, depth: int = 0) -> int:
+    """Approximate bytes of a message content (strings only; bounded recursion)."""
+    if isinstance(value, str):
+        return len(value)
+    if depth > 4:
+        return 0
+    if isinstance(value, dict):
+        return sum(_size(v, depth + 1) for v in value.values())
+    if isinstance(value, (list, tuple)):
+        return sum(_size(v, depth + 1) for v in value)
+    return 8
+
+
+class CappedClient(NotebookClient):
+    """A NotebookClient that keeps at most ``max_output_bytes`` of outputs in memory.
+
+    Past the budget every output is dropped and ONE truncation notice is added (error
+    outputs keep their name and value, so a failing cell is still reported).
+    """
+
+    def __init__(self, nb, km=None, *, max_output_bytes: int | None = None, **kw):
+        super().__init__(nb, km=km, **kw)
+        self.max_output_bytes = max_output_bytes
+        self.output_bytes = 0
+        self.truncated = False
+        self._noticed = False
+
+    def _over(self, content) -> bool:
+        if self.max_output_bytes is None:
+            return False
+        if not self.truncated:
+            self.output_bytes += _size(content)
+            self.truncated = self.output_bytes > self.max_output_bytes
+        return self.truncated
+
+    def output(self, outs, msg, display_id, cell_index):
+        used = self.output_bytes
+        if not self._over(msg.get("content", {})):
+            return super().output(outs, msg, display_id, cell_index)
+        room = self.max_output_bytes - used
+        if msg["msg_type"] == "stream" and room > 0 and not self._noticed:  # keep the head of a huge print
+            head = {**msg, "content": {**msg["content"], "text": str(msg["content"].get("text", ""))[:room]}}
+            super().output(outs, head, display_id, cell_index)
+        if not self._noticed:
+            self._noticed = True
+            outs.append(nbformat.v4.new_output(
+                "stream", name="stderr", text=TRUNCATED.format(mb=round(self.max_output_bytes / 1e6, 1))))
+        if msg["msg_type"] == "error":
+            c = msg["content"]
+            outs.append(nbformat.v4.new_output("error", ename=str(c.get("ename", ""))[:200],
+                                               evalue=str(c.get("evalue", ""))[:1000], traceback=[]))
+        return None
+
+    def _update_display_id(self, display_id, msg):
+        if not self._over(msg.get("content", {})):
+            super()._update_display_id(display_id, msg)
+
+
+class _QuietAbandonedPolls(logging.Filter):
+    """nbclient leaves its output-polling task pending when a cell times out; asyncio then logs
+    "Task was destroyed but it is pending!" at garbage collection. That is noise, not news."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        msg = record.getMessage()
+        return not ("Task was destroyed but it is pending" in msg and "NotebookClient._async_poll" in msg)
+
+
+_quiet = _QuietAbandonedPolls()
+logging.getLogger("asyncio").addFilter(_quiet)
+
+
 def _kernel_manager(env: dict):
-    """A kernel running *this* interpreter (not whatever 'python3' a user spec names)."""
+    """A kernel running *this* interpreter (not whatever 'python3' a user spec names).
+
+    Async, like nbclient's default: with a blocking client a dead kernel hangs the iopub wait.
+    """
     from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import KernelManager
+    from jupyter_client.manager import AsyncKernelManager
 
     spec_dir = Path(tempfile.mkdtemp(prefix="learnkit-kspec-"))
     (spec_dir / "learnkit").mkdir()
@@ -88,19 +170,19 @@ def _kernel_manager(env: dict):
         "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
         "display_name": "learnkit", "language": "python"}))
     ksm = KernelSpecManager(kernel_dirs=[str(spec_dir)], ensure_native_kernel=False)
-    return KernelManager(kernel_name="learnkit", kernel_spec_manager=ksm), spec_dir
+    return AsyncKernelManager(kernel_name="learnkit", kernel_spec_manager=ksm), spec_dir
 
 
 def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict | None = None,
                  cell_timeout: float = 600, timeout: float | None = None, exercise: str | None = None,
                  keras_backend: str | None = None, on_kernel_start=None,
-                 nb: nbformat.NotebookNode | None = None) -> NotebookRun:
+                 nb: nbformat.NotebookNode | None = None, max_output_bytes: int | None = None) -> NotebookRun:
     """Run every cell (continuing after student errors) and collect the tracked verdicts.
 
-    ``timeout`` bounds the whole notebook; ``cell_timeout`` each cell. ``on_kernel_start(pid)``
-    lets a caller watch the kernel process (e.g. a memory cap).
+    ``timeout`` bounds the whole notebook; ``cell_timeout`` each cell. ``on_kernel_start(km)``
+    lets a caller watch the kernel process; it may return a watcher with ``stop()`` and
+    ``reason`` (a non-empty reason means the watcher killed the kernel: status ``killed``).
     """
-    from nbclient import NotebookClient
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
     t0 = time.monotonic()
@@ -144,57 +226,75 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
         return max(1, min(cell_timeout, int(deadline - time.monotonic()) + 1))
 
     km, spec_dir = _kernel_manager(kenv)
-    client = NotebookClient(nb, km=km, timeout_func=cell_budget, allow_errors=True,
-                            resources={"metadata": {"path": str(cwd or Path(path).parent)}},
-                            record_timing=False)
+    client = CappedClient(nb, km=km, timeout_func=cell_budget, allow_errors=True, shutdown_kernel="immediate",
+                          resources={"metadata": {"path": str(cwd or Path(path).parent)}},
+                          record_timing=False, max_output_bytes=max_output_bytes)
+    watcher, current = None, 0
     try:
-        with client.setup_kernel(env=kenv):
+        with client.setup_kernel(env=kenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             if on_kernel_start is not None:
-                on_kernel_start(km)
-            for index, cell in enumerate(nb.cells):
-                client.execute_cell(cell, index)
+                watcher = on_kernel_start(km)
+            for current, cell in enumerate(nb.cells):
+                client.execute_cell(cell, current)
     except CellTimeoutError:
         budget_left = deadline is not None and time.monotonic() >= deadline - 1
         run.status = "timeout"
-        run.reason = ("the notebook took longer than its time limit of {:.0f} s".format(timeout) if budget_left
-                      else f"a cell ran longer than the cell time limit of {cell_timeout:.0f} s")
-    except DeadKernelError as e:
-        run.status, run.reason = "killed", f"the kernel died ({e})".replace("\n", " ")
+        run.reason = (f"the notebook took longer than its time limit of {timeout:.0f} s (in cell {current})"
+                      if budget_left else f"cell {current} ran longer than the cell time limit of {cell_timeout:.0f} s")
+    except DeadKernelError:
+        run.status, run.reason = "killed", f"the kernel died in cell {current} (the notebook crashed or exited)"
     except Exception as e:  # nbclient/zmq trouble: report, never crash the batch
-        run.status, run.reason = "error", f"{type(e).__name__}: {e}"
+        run.status, run.reason = "error", f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
     finally:
+        try:  # we own the kernel manager, so nbclient leaves the kernel alive: stop it ourselves
+            if client.km is not None:
+                client._cleanup_kernel()
+        except Exception:
+            pass
+        if watcher is not None:
+            watcher.stop()
         shutil.rmtree(spec_dir, ignore_errors=True)
+    if watcher is not None and getattr(watcher, "reason", ""):
+        run.status, run.reason = "killed", watcher.reason
 
     nb.cells.pop(0)
     run.notebook = nb
+    run.output_truncated = client.truncated
     for i, cell in enumerate(nb.cells):
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "error":
                 run.cell_errors.append({"cell": i, "ename": out.get("ename", ""), "evalue": out.get("evalue", "")})
-    run.results = _read_results(results_path, secret, exercise)
+    _read_results(run, results_path, secret, exercise)
     _fill_missing(run)
     run.duration = time.monotonic() - t0
     shutil.rmtree(work, ignore_errors=True)
     return run
 
 
-def _read_results(path: Path, secret: str, exercise: str) -> dict[str, Result]:
+def _read_results(run: NotebookRun, path: Path, secret: str, exercise: str) -> None:
     try:
         blob = json.loads(path.read_text(encoding="utf-8"))
     except (OSError, ValueError):
-        return {}
+        return
     if not isinstance(blob, dict) or not isinstance(blob.get("payload"), str) \
             or not isinstance(blob.get("mac"), str) or sign(blob["payload"], secret) != blob["mac"]:
-        return {"__forged__": Result("*", Status.ERROR, "the grading results were tampered with", 0, 0, exercise)}
+        run.results = {"__forged__": Result("*", Status.ERROR, "the grading results were tampered with", 0, 0, exercise)}
+        return
     payload = json.loads(blob["payload"])
-    return {q: Result.from_dict(d) for q, d in payload.get("results", {}).items()}
+    run.results = {q: Result.from_dict(d) for q, d in payload.get("results", {}).items()}
+    run.histories = payload.get("histories") or []
+    run.compute = float(payload.get("compute") or 0.0)
+    run.judge = float(payload.get("judge") or 0.0)
+    if payload.get("tampered") and run.status == "ok":
+        run.status, run.reason = "error", f"the notebook modified grading code ({payload['tampered']})"
 
 
 def _fill_missing(run: NotebookRun) -> None:
     """Questions never judged (or only unattempted) get the run's fate when it ended badly."""
-    from learnkit.core.problem import evaluate  # noqa: F401 (keeps import graph explicit)
     exercise = __import__("checkers." + run.exercise, fromlist=["exercise"]).exercise
     forged = run.results.pop("__forged__", None)
+    if forged is not None and run.status == "ok":
+        run.status, run.reason = "error", forged.message
     for q, view in exercise.views.items():
         r = run.results.get(q)
         if forged is not None:

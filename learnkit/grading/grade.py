@@ -1,0 +1,356 @@
+"""``learnkit grade``: grade a batch of submissions into the gradebook, in parallel, within limits.
+
+Each submission runs in its own fresh kernel, in a fresh temporary directory holding a copy of
+the notebook with its saved outputs cleared (grades never come from outputs). Worker threads
+only run kernels; the coordinating thread alone writes the gradebook, one transaction per
+run, so a grader killed at any moment resumes with nothing lost and nothing duplicated.
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from learnkit.grading.gradebook import Gradebook, export
+from learnkit.grading.limits import DEFAULT_MEMORY_MB, DEFAULT_OUTPUT_MB, KernelWatch, kill_all
+from learnkit.runner.execute import NotebookProblem, NotebookRun, exercise_of, read_notebook, run_notebook
+
+GRADEBOOK = "gradebook.sqlite"
+EXERCISE_ID = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
+
+
+@dataclass
+class Options:
+    workers: int = os.cpu_count() or 2
+    cell_timeout: float = 600
+    timeout: float | None = 1800
+    memory_mb: float | None = DEFAULT_MEMORY_MB
+    max_output_mb: float = DEFAULT_OUTPUT_MB
+    force: bool = False
+    keras_backend: str | None = None
+    data_dir: str | None = None  # LEARNKIT_DATA for the kernels (default: the grader's)
+    standin_note: str | None = None  # shown on the reports (default: detected from the data folder)
+    save_notebooks: bool = True  # executed copies in OUT/executed/
+
+
+@dataclass
+class Submission:
+    path: Path
+    sha256: str = ""
+    student: str = ""
+    exercise: str | None = None
+    problem: str = ""  # why it cannot be run: it becomes one error row
+    id: int = 0
+
+
+@dataclass
+class Outcome:
+    submission: Submission
+    status: str
+    reason: str
+    results: list[dict] = field(default_factory=list)
+    duration: float = 0.0
+    compute: float = 0.0  # seconds inside student cells (kernel clock)
+    judge: float = 0.0  # seconds the kernel-side tracker spent judging
+    peak_mb: float = 0.0
+    truncated: bool = False
+    histories: list = field(default_factory=list)  # learning curves, for artifacts.histories
+
+    @property
+    def points(self) -> tuple[float, float]:
+        return sum(r["points"] for r in self.results), sum(r["max_points"] for r in self.results)
+
+
+@dataclass
+class Batch:
+    out_dir: Path
+    gradebook: Path
+    outcomes: list[Outcome] = field(default_factory=list)
+    skipped: list[Submission] = field(default_factory=list)
+    exported: list[Path] = field(default_factory=list)
+    report: Path | None = None
+    wall: float = 0.0
+    interrupted: bool = False
+
+
+def find_submissions(paths, exclude: Path | None = None) -> list[Path]:
+    """Notebooks named directly (any extension) or found under folders, each once, in order."""
+    found, seen = [], set()
+    skip = exclude.resolve() if exclude else None
+    for p in map(Path, paths):
+        cands = sorted(p.rglob("*.ipynb")) if p.is_dir() else [p]
+        for c in cands:
+            r = c.resolve()
+            if r in seen or ".ipynb_checkpoints" in r.parts or (p.is_dir() and skip and r.is_relative_to(skip)):
+                continue
+            seen.add(r)
+            found.append(r)
+    return found
+
+
+def inspect(path: Path) -> Submission:
+    """Hash, student id and exercise of one file; ``problem`` says why it cannot be graded."""
+    sub = Submission(path=path, student=path.stem)
+    try:
+        raw = path.read_bytes()
+    except OSError as e:
+        sub.problem = f"cannot read the file ({e.strerror or type(e).__name__})"
+        return sub
+    sub.sha256 = hashlib.sha256(raw).hexdigest()
+    try:
+        nb = read_notebook(path)
+    except NotebookProblem as e:
+        sub.problem = f"cannot read notebook: {e}"
+        return sub
+    except Exception as e:  # e.g. JSON nested too deep: still one clear error row
+        sub.problem = f"cannot read notebook: the file is not a readable notebook ({type(e).__name__})"
+        return sub
+    meta = nb.metadata.get("learnkit") or {}
+    if isinstance(meta, dict) and str(meta.get("student") or "").strip():
+        sub.student = str(meta["student"]).strip()[:200]
+    sub.exercise = exercise_of(nb)
+    if not sub.exercise:
+        sub.problem = "no learnkit exercise found (no `from checkers.<course>.<exercise> import` line)"
+    elif not EXERCISE_ID.match(sub.exercise) or _exercise(sub.exercise) is None:
+        sub.problem = f"unknown exercise {sub.exercise[:100]!r}: no checker module checkers.{sub.exercise[:100]}"
+    return sub
+
+
+def _exercise(exercise_id: str):
+    try:
+        return importlib.import_module("checkers." + exercise_id).exercise
+    except Exception:
+        return None
+
+
+def standin_note(data_dir: str | None) -> str | None:
+    """A warning when the data folder holds generated stand-ins (see learnkit.datasets)."""
+    from learnkit.datasets import MANIFEST
+    dirs = [Path(d) for d in (data_dir or "").split(os.pathsep) if d]
+    if any((d / MANIFEST).exists() for d in dirs):
+        return "STAND-IN DATA: the notebooks ran on generated data, not the course's datasets."
+    return None
+
+
+def _kernel_env(data_dir: str | None, work: Path, workers: int = 1) -> dict:
+    env = dict(os.environ)
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))  # share the cores, don't oversubscribe
+    for var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        env.setdefault(var, threads)
+    if data_dir:
+        env["LEARNKIT_DATA"] = os.pathsep.join(str(Path(d).resolve()) for d in data_dir.split(os.pathsep))
+    env["LEARNKIT_PROGRESS"] = str(work / ".learnkit-progress.jsonl")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    return env
+
+
+def execute(sub: Submission, opts: Options) -> tuple[Outcome, nbformat.NotebookNode | None]:
+    """Run one submission in a fresh kernel and temp dir (worker thread; never raises)."""
+    work = Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
+    watch = KernelWatch(opts.memory_mb or None)
+    try:
+        if hashlib.sha256(sub.path.read_bytes()).hexdigest() != sub.sha256:
+            return _failed(sub, "the file changed while the batch was running; grade it again"), None
+        nb = read_notebook(sub.path)
+        for cell in nb.cells:  # grades never come from outputs: start from a clean notebook
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        copy = work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
+        nbformat.write(nb, copy)
+        run = run_notebook(copy, nb=nb, cwd=work, env=_kernel_env(opts.data_dir, work, opts.workers),
+                           exercise=sub.exercise, cell_timeout=opts.cell_timeout, timeout=opts.timeout,
+                           keras_backend=opts.keras_backend, on_kernel_start=watch,
+                           max_output_bytes=int(opts.max_output_mb * 1e6))
+    except Exception as e:  # the grader's own trouble with this file: an error row, the batch goes on
+        return _failed(sub, f"the grader could not run this notebook ({type(e).__name__}: {e})"[:300]), None
+    finally:
+        shutil.rmtree(work, ignore_errors=True)
+    return _outcome(sub, run, watch.peak_mb), run.notebook
+
+
+def _outcome(sub: Submission, run: NotebookRun, peak_mb: float) -> Outcome:
+    reason = run.reason
+    if run.ok and run.cell_errors:
+        e = run.cell_errors[0]
+        reason = (f"{len(run.cell_errors)} cell(s) raised errors; first: cell {e['cell'] + 1} "
+                  f"{e['ename']}: {e['evalue']}")
+    results = [{"question": r.question, "status": r.status.value, "points": r.points, "max_points": r.max_points,
+                "message": r.message, "diagnosis": r.diagnosis} for _, r in sorted(run.results.items())]
+    return Outcome(sub, run.status, reason[:500], results, run.duration, run.compute, run.judge, peak_mb,
+                   run.output_truncated, run.histories)
+
+
+def _failed(sub: Submission, reason: str) -> Outcome:
+    ex = _exercise(sub.exercise) if sub.exercise else None
+    if ex is None:
+        return Outcome(sub, "error", reason, [{"question": "*", "status": "error", "points": 0.0,
+                                              "max_points": 0.0, "message": reason}])
+    return Outcome(sub, "error", reason, [{"question": q, "status": "error", "points": 0.0,
+                                          "max_points": v.problem.points, "message": reason}
+                                         for q, v in ex.views.items()])
+
+
+def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=None) -> Batch:
+    """Grade every submission under ``paths`` into ``out_dir``/gradebook.sqlite, then export."""
+    opts = opts or Options()
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    batch = Batch(out_dir, out_dir / GRADEBOOK)
+    t0 = time.monotonic()
+    gb = Gradebook(batch.gradebook)
+    try:
+        todo = []
+        for sub in map(inspect, find_submissions(paths, exclude=out_dir)):
+            sub.id = gb.submission(str(sub.path), sub.sha256 or "-", sub.student, sub.exercise)
+            (todo if opts.force or not gb.is_graded(sub.id) else batch.skipped).append(sub)
+        with BatchProgress(len(todo), console) as progress:
+            _run_all(gb, todo, opts, batch, progress, on_done)
+        batch.exported = export(gb, out_dir)
+        try:
+            from learnkit.grading.report import write_reports
+        except ImportError:
+            write_reports = None
+        if write_reports is not None:
+            note = opts.standin_note or standin_note(opts.data_dir or os.environ.get("LEARNKIT_DATA"))
+            batch.report = Path(write_reports(gb, out_dir, standin_note=note) if note else write_reports(gb, out_dir))
+    finally:
+        gb.close()
+        batch.wall = time.monotonic() - t0
+    return batch
+
+
+def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch, progress, on_done) -> None:
+    from learnkit import __version__
+    backend = opts.keras_backend or os.environ.get("KERAS_BACKEND") or "tensorflow"
+    queue = iter(todo)
+    pending: dict = {}
+
+    def record(outcome: Outcome, run_id: int, nb=None) -> None:
+        gb.finish_run(run_id, outcome.status, outcome.reason, outcome.duration, outcome.results,
+                      histories=outcome.histories or None)
+        if nb is not None and opts.save_notebooks:
+            _save_notebook(batch.out_dir, outcome.submission, nb)
+        batch.outcomes.append(outcome)
+        progress.done(outcome)
+        if on_done:
+            on_done(outcome)
+
+    def fill(pool) -> None:
+        while len(pending) < max(1, opts.workers):
+            sub = next(queue, None)
+            if sub is None:
+                return
+            run_id = gb.start_run(sub.id, backend, __version__)
+            if sub.problem:
+                record(_failed(sub, sub.problem), run_id)
+                continue
+            progress.started(sub)
+            pending[pool.submit(execute, sub, opts)] = (sub, run_id)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="learnkit-grade")
+    try:
+        fill(pool)
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                sub, run_id = pending.pop(fut)
+                outcome, nb = fut.result()
+                record(outcome, run_id, nb)
+            fill(pool)
+    except KeyboardInterrupt:
+        batch.interrupted = True
+        kill_all()  # the kernels this grader started; their runs stay unfinished and are redone next time
+    finally:
+        pool.shutdown(wait=True, cancel_futures=True)
+
+
+def _save_notebook(out_dir: Path, sub: Submission, nb) -> None:
+    folder = out_dir / "executed"
+    folder.mkdir(exist_ok=True)
+    stem = sub.student if sub.student == sub.path.stem else f"{sub.student}-{sub.path.stem}"
+    name = re.sub(r"[^\w.-]", "_", stem)[:100] + f"-{sub.sha256[:8]}.ipynb"
+    try:
+        nbformat.write(nb, folder / name)
+    except Exception:  # a copy for humans; never fails the batch
+        pass
+
+
+class BatchProgress:
+    """A rich progress bar (done/total, failures, ETA) plus one line per graded submission."""
+
+    def __init__(self, total: int, console=None):
+        from rich.progress import (BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn,
+                                   TimeRemainingColumn)
+        self.quiet = console is False
+        self.progress = Progress(TextColumn("grading"), BarColumn(), MofNCompleteColumn(),
+                                 TextColumn("[red]{task.fields[failed]} failed"), TimeElapsedColumn(),
+                                 TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[now]}"),
+                                 console=None if self.quiet else console, disable=self.quiet)
+        self.task = self.progress.add_task("grading", total=total, failed=0, now="")
+        self.failed, self.running = 0, []
+
+    def __enter__(self):
+        self.progress.__enter__()
+        return self
+
+    def __exit__(self, *exc):
+        return self.progress.__exit__(*exc)
+
+    def started(self, sub: Submission) -> None:
+        self.running.append(sub.student)
+        self.progress.update(self.task, now=", ".join(self.running[-3:]))
+
+    def done(self, o: Outcome) -> None:
+        if o.submission.student in self.running:
+            self.running.remove(o.submission.student)
+        self.failed += o.status != "ok"
+        self.progress.update(self.task, advance=1, failed=self.failed, now=", ".join(self.running[-3:]))
+        if not self.quiet:
+            from rich.markup import escape
+            got, of = o.points
+            note = f"[red]{o.status}: {escape(o.reason)}[/red]" if o.status != "ok" else ""
+            self.progress.console.print(f"{escape(o.submission.student)}: {got:g}/{of:g} points, "
+                                        f"{o.duration:.0f} s {note}", highlight=False)
+
+
+STATUS_STYLE = {"correct": "green", "incorrect": "yellow", "unattempted": "dim", "error": "red",
+                "timeout": "magenta", "killed": "magenta"}
+
+
+def summary_table(gradebook_path, title: str = "grades"):
+    """A rich renderable: a table (student, points, one status column per question), then each run's note."""
+    from rich.console import Group
+    from rich.markup import escape
+    from rich.table import Table
+    from rich.text import Text
+    gb = Gradebook(gradebook_path)
+    try:
+        runs = [(run, gb.results(run["id"])) for run in gb.current_runs()]
+    finally:
+        gb.close()
+    questions = sorted({r["question"] for _, rs in runs for r in rs} - {"*"})
+    table = Table(title=title)
+    table.add_column("student", overflow="fold", min_width=8)
+    table.add_column("points", no_wrap=True)
+    for q in questions:
+        table.add_column(q, no_wrap=True)
+    notes = []
+    for run, rs in runs:
+        by_q = {r["question"]: r["status"] for r in rs}
+        pts = f"{sum(r['points'] for r in rs):g}/{sum(r['max_points'] for r in rs):g}"
+        cells = [f"[{STATUS_STYLE.get(by_q[q], 'default')}]{escape(by_q[q])}[/]" if q in by_q
+                 else ("[red]error[/]" if "*" in by_q else "") for q in questions]
+        table.add_row(escape(run["student"]), pts, *cells)
+        if run["reason"]:
+            notes.append(Text(f"  {run['student']}: {run['reason'][:160]}", style="dim" if run["status"] == "ok"
+                              else "red"))
+    return Group(table, *([Text("notes:")] + notes if notes else []))

@@ -1,0 +1,156 @@
+"""Small crafted ex5 submissions for the grading tests: no real training, ~8 s each (TF import).
+
+``write_all(folder)`` writes every case as ``<case>.ipynb``; ``EXPECTED`` maps a case to the
+statuses the grader must give (question -> status) and, optionally, a text the run's reason
+or a message must contain.
+"""
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
+
+SETUP = """from learnkit.core import binder
+binder.bind(globals())
+from checkers.deep_learning_intro.ex5 import *
+import numpy as np
+import keras
+from keras import layers
+keras.utils.set_random_seed(0)"""
+
+Q1_OK = """model = keras.Sequential([
+    layers.Dense(128, activation='relu', input_shape=[18]),
+    layers.Dropout(0.3),
+    layers.Dense(64, activation='relu'),
+    layers.Dropout(0.3),
+    layers.Dense(1),
+])
+q_1.check()"""
+Q1_WRONG = Q1_OK.replace("0.3", "0.5")
+Q1_STARTER = """model = keras.Sequential([
+    layers.Dense(128, activation='relu', input_shape=[18]),
+    layers.Dense(64, activation='relu'),
+    layers.Dense(1),
+])
+q_1.check()"""
+FIT_SPOTIFY = """model.compile(optimizer='adam', loss='mae')
+history = model.fit(np.random.rand(64, 18), np.random.rand(64), validation_split=0.25, epochs=3, verbose=0)
+q_2.check()"""
+Q3_OK = """model = keras.Sequential([
+    layers.BatchNormalization(input_shape=[8]),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+q_3.check()"""
+Q3_BN_AFTER = """model = keras.Sequential([
+    layers.Dense(512, activation='relu', input_shape=[8]),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(512, activation='relu'),
+    layers.BatchNormalization(),
+    layers.Dense(1),
+])
+q_3.check()"""
+FIT_CONCRETE = """model.compile(optimizer='sgd', loss='mae')
+history = model.fit(np.random.rand(64, 8), np.random.rand(64), validation_split=0.25, epochs=3, verbose=0)
+q_4.check()"""
+FIT_NAN = """model.compile(optimizer='sgd', loss='mae')
+X = np.random.rand(64, 8); X[0, 0] = np.nan
+history = model.fit(X, np.random.rand(64), validation_split=0.25, epochs=2, verbose=0)"""
+
+
+def strip_checks(code: str) -> str:
+    return "\n".join(line for line in code.splitlines() if not line.startswith("q_"))
+
+
+ALL_CORRECT = {"q_1": "correct", "q_2": "correct", "q_3": "correct", "q_4": "correct"}
+CASES: dict[str, list[str]] = {
+    "correct": [SETUP, Q1_OK, FIT_SPOTIFY, Q3_OK, FIT_CONCRETE],
+    "wrong": [SETUP, Q1_WRONG, Q3_BN_AFTER, FIT_NAN],
+    "unattempted": [SETUP, Q1_STARTER, "q_2.check()", "q_3.check()", "q_4.check()"],
+    "checks_deleted": [SETUP] + [strip_checks(c) for c in (Q1_OK, FIT_SPOTIFY, Q3_OK, FIT_CONCRETE)],
+    "q1_redefined": [SETUP, Q1_WRONG, "class Fake:\n    def check(self):\n        print('Correct')\nq_1 = Fake()\nq_1.check()"],
+    "check_patched": [SETUP, Q1_WRONG, "q_1.check = lambda *a, **k: print('Correct! Well done.')\nq_1.check()"],
+    "binder_rebound": [SETUP, Q1_WRONG, strip_checks(Q1_OK).replace("model =", "good ="),
+                       "binder.bind({'model': good})\nq_1.check()"],
+    "prints_correct": [SETUP, Q1_WRONG, "print('Correct! q_1 passed')\nprint('Correct! q_3 passed')"],
+    "tamper_spec": [SETUP, "import learnkit.keras.spec\nlearnkit.keras.spec.first_difference = lambda *a, **k: None",
+                    Q1_WRONG],
+    "infinite_loop": [SETUP, Q1_OK, "while True:\n    pass", Q3_OK],
+    "slow": [SETUP, Q1_OK] + ["import time\ntime.sleep(25)"] * 5 + [Q3_OK],
+    "exits": [SETUP, Q1_OK, "import os\nos._exit(1)", Q3_OK],
+    "memory_bomb": [SETUP, Q1_OK, "big = np.ones(2 * 1024**3 // 8)\nbig.sum()", Q3_OK],
+    "big_output": [SETUP, Q1_OK, "import sys\nfor _ in range(100):  # 100 MB\n    sys.stdout.write('x' * 1_000_000 + "
+                   "'\\n')\n    sys.stdout.flush()", Q3_OK],
+}
+EXPECTED: dict[str, tuple[dict, str]] = {
+    "correct": (ALL_CORRECT, ""),
+    "wrong": ({"q_1": "incorrect", "q_3": "incorrect"}, ""),
+    "unattempted": ({"q_1": "unattempted", "q_2": "unattempted", "q_3": "unattempted", "q_4": "unattempted"}, ""),
+    "checks_deleted": (ALL_CORRECT, ""),
+    "q1_redefined": ({"q_1": "incorrect"}, ""),
+    "check_patched": ({"q_1": "incorrect"}, ""),
+    "binder_rebound": ({"q_1": "incorrect"}, ""),
+    "prints_correct": ({"q_1": "incorrect", "q_3": "unattempted"}, ""),
+    "edited_outputs": ({"q_1": "incorrect"}, ""),
+    "tamper_spec": ({"q_1": "error", "q_3": "error"}, "grading code was modified"),
+    "infinite_loop": ({"q_1": "correct", "q_3": "timeout"}, "cell time limit"),
+    "slow": ({"q_1": "correct", "q_3": "timeout"}, "notebook took longer"),
+    "exits": ({"q_1": "correct", "q_3": "killed"}, "kernel died"),
+    "memory_bomb": ({"q_1": "correct", "q_3": "killed"}, "used more than 1500 MB of memory"),
+    "big_output": ({"q_1": "correct", "q_3": "correct"}, ""),
+    "nbformat3": ({"q_1": "correct"}, ""),
+    "alice_meta": ({"q_1": "correct"}, ""),
+    "corrupt": ({"*": "error"}, "not valid notebook JSON"),
+    "empty": ({"*": "error"}, "the file is empty"),
+    "other_exercise": ({"*": "error"}, "unknown exercise"),
+}
+
+
+def notebook(cells: list[str], **meta) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=[new_markdown_cell("# Exercise 5")] + [new_code_cell(c) for c in cells])
+    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    nb.metadata["learnkit"] = {"exercise": "deep_learning_intro.ex5", **meta}
+    return nb
+
+
+def write_all(folder: Path) -> dict[str, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = {}
+    for name, cells in CASES.items():
+        paths[name] = folder / f"{name}.ipynb"
+        nbformat.write(notebook(cells), paths[name])
+    # a wrong model whose saved outputs were edited to show success
+    nb = notebook([SETUP, Q1_WRONG])
+    nb.cells[2].execution_count = 2
+    nb.cells[2].outputs = [new_output("stream", name="stdout", text="Correct! Two 30% Dropout layers follow.\n")]
+    nb.metadata["learnkit"]["progress"] = {"q_1": "correct"}
+    paths["edited_outputs"] = folder / "edited_outputs.ipynb"
+    nbformat.write(nb, paths["edited_outputs"])
+    # student id from metadata
+    paths["alice_meta"] = folder / "submission_0042.ipynb"
+    nbformat.write(notebook([SETUP, Q1_OK], student="alice"), paths["alice_meta"])
+    # nbformat 3: worksheets
+    v3 = {"nbformat": 3, "nbformat_minor": 0, "metadata": {"name": "ex5"},
+          "worksheets": [{"cells": [{"cell_type": "code", "input": c, "language": "python", "outputs": [],
+                                     "metadata": {}} for c in (SETUP, Q1_OK)], "metadata": {}}]}
+    paths["nbformat3"] = folder / "nbformat3.ipynb"
+    paths["nbformat3"].write_text(json.dumps(v3))
+    paths["corrupt"] = folder / "corrupt.ipynb"
+    paths["corrupt"].write_text('{"cells": [ {"cell_type": "code", "source": "x = 1"')
+    paths["empty"] = folder / "empty.ipynb"
+    paths["empty"].write_text("")
+    other = notebook(["from learnkit.core import binder\nbinder.bind(globals())\n"
+                      "from checkers.deep_learning_intro.ex9 import *"])
+    del other.metadata["learnkit"]
+    paths["other_exercise"] = folder / "other_exercise.ipynb"
+    nbformat.write(other, paths["other_exercise"])
+    return paths

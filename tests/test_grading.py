@@ -1,0 +1,284 @@
+"""`learnkit grade`: one batch of crafted submissions graded once with 2 workers, one test per case.
+
+The batch runs real kernels (~2-3 minutes on 2 cores). It is graded once per test session even
+with plain ``-n 2`` (a file lock shares it between xdist workers); tests read its gradebook.
+"""
+from __future__ import annotations
+
+import csv
+import fcntl
+import json
+import os
+import subprocess
+import sys
+import threading
+import time
+from pathlib import Path
+from types import SimpleNamespace
+
+import psutil
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from grading_fixtures.crafted import EXPECTED, notebook, write_all, SETUP, Q1_OK  # noqa: E402
+
+from learnkit.grading.gradebook import CSV_COLUMNS, Gradebook  # noqa: E402
+from learnkit.grading.grade import Options, find_submissions, grade, inspect  # noqa: E402
+from learnkit.grading.limits import KernelWatch  # noqa: E402
+from learnkit.runner.kernel import histories_payload  # noqa: E402
+
+LIMITS = dict(workers=2, cell_timeout=45, timeout=100, memory_mb=1500, max_output_mb=5)
+KERNEL_CASES = [c for c in EXPECTED if c not in ("corrupt", "empty", "other_exercise")]
+
+
+def _shared_dir(tmp_path_factory) -> Path:
+    base = tmp_path_factory.getbasetemp()
+    return (base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "learnkit-grading-batch"
+
+
+def _grade_batch(folder: Path) -> None:
+    paths = write_all(folder / "subs")
+    first = [paths["slow"], paths["infinite_loop"]]  # the long ones start first
+    order = first + [p for p in paths.values() if p not in first]
+    me, peak, stop = psutil.Process(), [0], threading.Event()
+    base = me.memory_info().rss
+
+    def sample():
+        while not stop.wait(0.02):
+            peak[0] = max(peak[0], me.memory_info().rss)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
+    done = []
+
+    def on_done(outcome):  # stop measuring once every notebook is graded (the reports import matplotlib)
+        done.append(outcome)
+        if len(done) == len(order):
+            stop.set()
+
+    t0 = time.monotonic()
+    batch = grade(order, folder / "out", Options(**LIMITS), console=False, on_done=on_done)
+    stop.set()
+    kernels_left = [p.pid for p in me.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    stats = {"peak_growth_mb": (peak[0] - base) / 2**20, "wall": time.monotonic() - t0,
+             "paths": {k: str(p) for k, p in paths.items()}, "report": str(batch.report or ""),
+             "kernels_left": kernels_left,
+             "outcomes": {o.submission.path.name: {"truncated": o.truncated, "status": o.status}
+                          for o in batch.outcomes}}
+    (folder / "stats.json").write_text(json.dumps(stats))
+
+
+@pytest.fixture(scope="session")
+def batch(tmp_path_factory):
+    folder = _shared_dir(tmp_path_factory)
+    folder.mkdir(parents=True, exist_ok=True)
+    with open(folder.parent / "learnkit-grading-batch.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)  # the first worker grades; the others wait and read
+        if not (folder / "stats.json").exists():
+            _grade_batch(folder)
+    stats = json.loads((folder / "stats.json").read_text())
+    out = folder / "out"
+    with open(out / "grades.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    by_path = {}
+    for r in rows:
+        by_path.setdefault(r["submission"], {})[r["question"]] = r
+    gb = Gradebook(out / "gradebook.sqlite")
+    runs = {r["path"]: dict(r) for r in gb.current_runs()}
+    histories = {path: gb.histories(run["id"]) for path, run in runs.items()}
+    gb.close()
+    return SimpleNamespace(out=out, stats=stats, rows=rows, by_path=by_path, runs=runs, histories=histories,
+                           paths={k: Path(v) for k, v in stats["paths"].items()})
+
+
+def _case(batch, case):
+    path = str(batch.paths[case].resolve())
+    return batch.by_path[path], batch.runs[path]
+
+
+@pytest.mark.parametrize("case", list(EXPECTED))
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_case_gets_the_right_status(batch, case):
+    expected, text = EXPECTED[case]
+    rows, run = _case(batch, case)
+    got = {q: r["status"] for q, r in rows.items()}
+    assert {q: got.get(q) for q in expected} == expected, (got, run["reason"])
+    if text:
+        assert text in run["reason"] or any(text in r["message"] for r in rows.values()), (run["reason"], rows)
+    for r in rows.values():  # clear one-line messages, never a traceback
+        assert r["message"] and "\n" not in r["message"] and "Traceback" not in r["message"]
+        assert float(r["points"]) == (float(r["max_points"]) if r["status"] == "correct" else 0.0)
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_every_submission_is_in_the_gradebook_once(batch):
+    assert list(batch.rows[0]) == CSV_COLUMNS
+    assert len(batch.runs) == len(EXPECTED)
+    assert len(batch.rows) == 4 * len(KERNEL_CASES) + 3  # three unreadable files: one "*" row each
+    keys = [(r["submission"], r["question"]) for r in batch.rows]
+    assert len(keys) == len(set(keys))
+    assert (batch.out / "totals.csv").is_file()
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_failed_runs_say_why(batch):
+    reasons = {case: _case(batch, case)[1] for case in ("infinite_loop", "slow", "exits", "memory_bomb")}
+    assert {c: r["status"] for c, r in reasons.items()} == {
+        "infinite_loop": "timeout", "slow": "timeout", "exits": "killed", "memory_bomb": "killed"}
+    assert reasons["infinite_loop"]["reason"] == "cell 4 ran longer than the cell time limit of 45 s"
+    assert reasons["slow"]["reason"].startswith("the notebook took longer than its time limit of 100 s")
+    assert reasons["memory_bomb"]["reason"] == "used more than 1500 MB of memory"
+    rows, _ = _case(batch, "memory_bomb")
+    assert rows["q_3"]["message"] == "used more than 1500 MB of memory"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_tampering_is_an_error_not_a_pass(batch):
+    rows, run = _case(batch, "tamper_spec")
+    assert run["status"] == "error" and "learnkit.keras.spec.first_difference" in run["reason"]
+    assert all(r["status"] == "error" and "grading code was modified" in r["message"] for r in rows.values())
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_student_id_from_metadata_or_file_name(batch):
+    assert _case(batch, "alice_meta")[1]["student"] == "alice"
+    assert _case(batch, "correct")[1]["student"] == "correct"
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_saved_outputs_are_cleared_before_running(batch):
+    executed = list((batch.out / "executed").glob("edited_outputs-*.ipynb"))
+    assert len(executed) == 1
+    assert "Two 30% Dropout layers follow" not in executed[0].read_text()
+    assert "Correct" not in json.dumps(batch.by_path[str(batch.paths["edited_outputs"].resolve())]["q_1"])
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_huge_output_is_truncated_and_grader_memory_bounded(batch):
+    assert batch.stats["outcomes"]["big_output.ipynb"] == {"truncated": True, "status": "ok"}
+    executed = next((batch.out / "executed").glob("big_output-*.ipynb"))
+    assert executed.stat().st_size < 6e6
+    assert executed.read_text().count("[learnkit: output truncated") == 1
+    assert batch.stats["peak_growth_mb"] < 200, batch.stats["peak_growth_mb"]  # keeping 100 MB: ~290
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_learning_curves_are_stored_as_artifacts(batch):
+    correct = batch.histories[str(batch.paths["correct"].resolve())]
+    assert [h["layers"] for h in correct] == [
+        ["Dense", "Dropout", "Dense", "Dropout", "Dense"], ["BatchNormalization", "Dense"] * 4]
+    assert [h["input_shape"] for h in correct] == [[18], [8]]
+    assert all(h["name"] == "history" and len(h["history"]["val_loss"]) == 3 for h in correct)
+    wrong = batch.histories[str(batch.paths["wrong"].resolve())]
+    assert wrong[0]["history"]["loss"] == [None, None]  # NaN is stored as null
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_no_kernel_outlives_the_batch(batch):
+    assert batch.stats["kernels_left"] == []
+
+
+@pytest.mark.slow
+@pytest.mark.xdist_group("grading")
+def test_reports_are_written_when_the_report_module_exists(batch):
+    try:
+        import learnkit.grading.report  # noqa: F401
+    except ImportError:
+        pytest.skip("no report module")
+    assert Path(batch.stats["report"]).is_file()
+
+
+# -- no kernels ----------------------------------------------------------------------------------
+
+def test_unreadable_files_become_error_rows(tmp_path):
+    paths = write_all(tmp_path / "all")
+    subs = [paths[k] for k in ("corrupt", "empty", "other_exercise")] + [tmp_path / "missing.ipynb"]
+    batch = grade(subs, tmp_path / "out", Options(workers=2), console=False)
+    reasons = {o.submission.path.name: o.reason for o in batch.outcomes}
+    assert reasons["empty.ipynb"] == "cannot read notebook: the file is empty"
+    assert reasons["corrupt.ipynb"].startswith("cannot read notebook: the file is not valid notebook JSON")
+    assert reasons["other_exercise.ipynb"].startswith("unknown exercise 'deep_learning_intro.ex9'")
+    assert reasons["missing.ipynb"].startswith("cannot read the file")
+    rows = list(csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8")))
+    assert [(r["question"], r["status"]) for r in rows] == [("*", "error")] * 4
+    again = grade(subs, tmp_path / "out", Options(workers=2), console=False)
+    assert len(again.skipped) == 4 and not again.outcomes
+
+
+def test_exercise_ids_from_metadata_are_validated(tmp_path):
+    nb = notebook([SETUP, Q1_OK])
+    nb.metadata["learnkit"]["exercise"] = "os.path"
+    import nbformat
+    nbformat.write(nb, tmp_path / "x.ipynb")
+    assert inspect(tmp_path / "x.ipynb").problem.startswith("unknown exercise 'os.path'")
+
+
+def test_find_submissions_skips_checkpoints_and_the_output_folder(tmp_path):
+    (tmp_path / "a.ipynb").write_text("{}")
+    (tmp_path / ".ipynb_checkpoints").mkdir()
+    (tmp_path / ".ipynb_checkpoints" / "a-checkpoint.ipynb").write_text("{}")
+    (tmp_path / "out" / "executed").mkdir(parents=True)
+    (tmp_path / "out" / "executed" / "a-123.ipynb").write_text("{}")
+    (tmp_path / "b.txt").write_text("")
+    found = find_submissions([tmp_path, tmp_path / "a.ipynb", tmp_path / "b.txt"], exclude=tmp_path / "out")
+    assert found == [(tmp_path / "a.ipynb").resolve(), (tmp_path / "b.txt").resolve()]
+
+
+def test_memory_watch_kills_the_whole_process_tree():
+    hog = "import numpy as np, time; a = np.ones(400 * 2**20 // 8); time.sleep(60)"
+    spawn = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {hog!r}])"
+    parent = subprocess.Popen([sys.executable, "-c", spawn])
+    watch = KernelWatch(200, interval=0.05).watch(parent.pid)
+    try:
+        assert parent.wait(timeout=30) != 0
+        assert watch.reason == "used more than 200 MB of memory"
+        assert watch.peak_mb > 200
+    finally:
+        watch.stop()
+        if parent.poll() is None:
+            parent.kill()
+
+
+def test_histories_payload_is_json_safe():
+    from learnkit.keras.history import ModelInfo, SeenHistory
+
+    class Log:
+        def seen(self):
+            return [SeenHistory(0, "history", {"loss": [1.0, float("nan"), float("inf")], "lr": "junk"}, {},
+                                ModelInfo("Sequential", ("Dense", "Dense"), (None, 18), 10), 3),
+                    SeenHistory(1, "model.history", {"loss": [0.5]}, {}, None, 1)]
+
+    out = histories_payload(Log())
+    assert out == [{"name": "history", "history": {"loss": [1.0, None, None]}, "layers": ["Dense", "Dense"],
+                    "input_shape": [18]},
+                   {"name": "model.history", "history": {"loss": [0.5]}, "layers": [], "input_shape": None}]
+    json.dumps(out, allow_nan=False)
+    assert histories_payload(None) == []
+
+
+def test_export_command_writes_csv_and_json(tmp_path):
+    from typer.testing import CliRunner
+
+    from learnkit.cli import app
+    gb = Gradebook(tmp_path / "gradebook.sqlite")
+    sid = gb.submission("/x/a.ipynb", "abc", "ann", "deep_learning_intro.ex5")
+    gb.finish_run(gb.start_run(sid), "ok", "", 1.0, [
+        {"question": "q_1", "status": "correct", "points": 1, "max_points": 1, "message": "Correct!"}])
+    gb.close()
+    runner = CliRunner()
+    assert runner.invoke(app, ["export", str(tmp_path), "--format", "json"]).exit_code == 0
+    data = json.loads((tmp_path / "grades.json").read_text())
+    assert data["grades"][0]["student"] == "ann" and data["totals"][0]["points"] == 1
+    assert runner.invoke(app, ["export", str(tmp_path)]).exit_code == 0
+    assert (tmp_path / "grades.csv").read_text().splitlines()[0] == ",".join(CSV_COLUMNS)
+    bad = runner.invoke(app, ["export", str(tmp_path / "nowhere")])
+    assert bad.exit_code == 2 and "no gradebook" in bad.output
