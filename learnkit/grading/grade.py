@@ -166,7 +166,10 @@ def execute(sub: Submission, opts: Options) -> tuple[Outcome, nbformat.NotebookN
                 cell.outputs, cell.execution_count = [], None
         copy = work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
         nbformat.write(nb, copy)
-        run = run_notebook(copy, nb=nb, cwd=work, env=_kernel_env(opts.data_dir, work, opts.workers),
+        env = _kernel_env(opts.data_dir, work, opts.workers)
+        # feedback in the notebook's own language, not the instructor's LEARNKIT_LANG
+        env["LEARNKIT_LANG"] = (nb.metadata.get("learnkit") or {}).get("lang") or "en"
+        run = run_notebook(copy, nb=nb, cwd=work, env=env,
                            exercise=sub.exercise, cell_timeout=opts.cell_timeout, timeout=opts.timeout,
                            keras_backend=opts.keras_backend, on_kernel_start=watch,
                            max_output_bytes=int(opts.max_output_mb * 1e6))
