@@ -383,6 +383,11 @@ def diagnose(facts) -> str:
     if f.best_epoch == n or f.val_still_decreasing:
         return _("Your validation loss was still falling at epoch {n} ({final}) — no overfitting yet; "
                  "more epochs could lower it further.").format(n=n, final=_fmt(f.final_val_loss))
+    if f.gap_after_min is not None and f.gap_after_min > f.tolerance and f.train_still_decreasing:
+        return _("Your validation loss reached its minimum {min} at epoch {best}, then rose by {gap} "
+                 "by epoch {n} while the training loss kept falling — an early sign of "
+                 "overfitting.").format(min=_fmt(f.min_val_loss), best=f.best_epoch,
+                                        gap=_fmt(f.gap_after_min), n=n)
     if f.gap_after_min is not None and f.gap_after_min > f.tolerance:
         return _("Your validation loss reached its minimum {min} at epoch {best}, then rose by {gap} "
                  "by epoch {n}, but the training loss stopped falling too — that looks like unstable "
