@@ -81,13 +81,19 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
               max_output: float = typer.Option(5, "--max-output", help="MB of outputs kept per notebook"),
               force: bool = typer.Option(False, "--force", help="Regrade submissions already graded"),
               keras_backend: Optional[str] = typer.Option(None, "--keras-backend", help="tensorflow or jax"),
-              data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the datasets are (LEARNKIT_DATA)")):
+              data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the datasets are (LEARNKIT_DATA)"),
+              dask: Optional[str] = typer.Option(None, "--dask", help="Run on a Dask cluster: tcp://host:8786, or "
+                                                 "local:N for a LocalCluster of N worker processes")):
     """Grade submissions, each in a fresh kernel, into OUT/gradebook.sqlite; export grades.csv and reports."""
     from learnkit.grading.grade import Options, grade, summary_table
     opts = Options(workers=max(1, workers), cell_timeout=cell_timeout, timeout=timeout or None,
                    memory_mb=memory or None, max_output_mb=max_output, force=force, keras_backend=keras_backend,
                    data_dir=str(data_dir) if data_dir else None)
-    batch = grade(submissions, out, opts, console=console)
+    if dask:
+        from learnkit.grading.distributed import grade_on_dask
+        batch = grade_on_dask(submissions, out, opts, dask, console=console)
+    else:
+        batch = grade(submissions, out, opts, console=console)
     if not batch.outcomes and not batch.skipped:
         console.print("[red]no notebooks found[/red] in " + ", ".join(map(str, submissions)))
         raise typer.Exit(2)

@@ -202,7 +202,7 @@ def _failed(sub: Submission, reason: str) -> Outcome:
                                          for q, v in ex.views.items()])
 
 
-def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=None) -> Batch:
+def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=None, pool=None) -> Batch:
     """Grade every submission under ``paths`` into ``out_dir``/gradebook.sqlite, then export."""
     opts = opts or Options()
     out_dir = Path(out_dir)
@@ -216,7 +216,7 @@ def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=Non
             sub.id = gb.submission(str(sub.path), sub.sha256 or "-", sub.student, sub.exercise)
             (todo if opts.force or not gb.is_graded(sub.id) else batch.skipped).append(sub)
         with BatchProgress(len(todo), console) as progress:
-            _run_all(gb, todo, opts, batch, progress, on_done)
+            _run_all(gb, todo, opts, batch, progress, on_done, pool)
         batch.exported = export(gb, out_dir)
         try:
             from learnkit.grading.report import write_reports
@@ -231,7 +231,10 @@ def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=Non
     return batch
 
 
-def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch, progress, on_done) -> None:
+def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch, progress, on_done,
+             pool=None) -> None:
+    """``pool``: an executor-like object (``submit(execute, sub, opts)``, ``shutdown``), e.g.
+    ``learnkit.grading.distributed.DaskPool``; default a thread pool of ``opts.workers``."""
     from learnkit import __version__
     backend = opts.keras_backend or os.environ.get("KERAS_BACKEND") or "tensorflow"
     queue = iter(todo)
@@ -259,7 +262,7 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
             progress.started(sub)
             pending[pool.submit(execute, sub, opts)] = (sub, run_id)
 
-    pool = ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="learnkit-grade")
+    pool = pool or ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="learnkit-grade")
     try:
         fill(pool)
         while pending:

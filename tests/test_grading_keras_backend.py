@@ -1,0 +1,51 @@
+"""`learnkit grade --keras-backend jax`: the same 2 small submissions get the same verdicts as with
+TensorFlow (real kernels, no training; ~1 minute on 2 cores)."""
+from __future__ import annotations
+
+import csv
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).parent))
+from test_grading_dask import LIMITS, write_small  # noqa: E402
+
+pytestmark = pytest.mark.slow
+
+
+def verdicts(out: Path) -> dict:
+    with open(out / "grades.csv", newline="") as f:
+        return {(r["student"], r["question"]): (r["status"], r["points"], r["max_points"]) for r in csv.DictReader(f)}
+
+
+def grade_cli(subs: Path, out: Path, backend: str) -> dict:
+    proc = subprocess.run([sys.executable, "-m", "learnkit.cli", "grade", str(subs), "--out", str(out),
+                           "--workers", "2", "--keras-backend", backend,
+                           "--cell-timeout", str(LIMITS["cell_timeout"]), "--timeout", str(LIMITS["timeout"]),
+                           "--memory", str(LIMITS["memory_mb"])], capture_output=True, text=True, timeout=600)
+    assert "graded 3 submission(s)" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+    return verdicts(out)
+
+
+def test_jax_verdicts_equal_tensorflow(tmp_path):
+    subs = write_small(tmp_path / "subs", names=["ann", "bob"])
+    jax = grade_cli(subs, tmp_path / "jax", "jax")
+    tf = grade_cli(subs, tmp_path / "tf", "tensorflow")
+    assert jax == tf
+    assert jax[("ann", "q_1")][0] == "correct" and jax[("bob", "q_1")][0] == "incorrect"
+
+
+def test_jax_backend_really_used(tmp_path):
+    """The kernels ran Keras on JAX: a cell printing keras.backend.backend() says so."""
+    import nbformat
+    from grading_fixtures.crafted import SETUP, notebook
+    from learnkit.grading.grade import Options, grade
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    nbformat.write(notebook([SETUP, "print('BACKEND=' + keras.backend.backend())"]), subs / "probe.ipynb")
+    batch = grade([subs], tmp_path / "out", Options(workers=1, keras_backend="jax", **LIMITS), console=False)
+    assert batch.outcomes[0].status == "ok", batch.outcomes[0].reason
+    text = next((tmp_path / "out" / "executed").glob("*.ipynb")).read_text()
+    assert "BACKEND=jax" in text
