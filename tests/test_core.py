@@ -236,3 +236,9 @@ def test_blanks_hidden_in_functions_and_arrays_are_unattempted():
     arr[1] = PLACEHOLDER
     assert judge(EqualityProblem(var="v", expected=[1, 2]), v=arr).status is Status.UNATTEMPTED
     assert judge(EqualityProblem(var="v", expected=[[1]]), v=[[[PLACEHOLDER]]]).status is Status.UNATTEMPTED
+
+
+def test_emphasis_and_code_in_html_messages():
+    from learnkit.core.render import inline_html
+    assert inline_html("one *before* each `a*b*c` and 2*3*4") == \
+        "one <em>before</em> each <code>a*b*c</code> and 2*3*4"

@@ -33,6 +33,7 @@ def inline_html(text: str) -> str:
     """Escape text and turn `code` spans and line breaks into HTML."""
     out = html.escape(text)
     out = re.sub(r"`([^`]+)`", r"<code>\1</code>", out)
+    out = re.sub(r"(?<![\w*])\*([^*\n]+)\*(?![\w*])", r"<em>\1</em>", out)  # *emphasis*
     return out.replace("\n", "<br>")
 
 
