@@ -83,12 +83,15 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
               keras_backend: Optional[str] = typer.Option(None, "--keras-backend", help="tensorflow or jax"),
               data_dir: Optional[Path] = typer.Option(None, "--data-dir", help="Where the datasets are (LEARNKIT_DATA)"),
               dask: Optional[str] = typer.Option(None, "--dask", help="Run on a Dask cluster: tcp://host:8786, or "
-                                                 "local:N for a LocalCluster of N worker processes")):
+                                                 "local:N for a LocalCluster of N worker processes"),
+              prepared: bool = typer.Option(True, "--prepared-kernels/--cold-kernels",
+                                            help="Start the next kernels ahead, with the exercise's imports done "
+                                            "(each still serves one submission only)")):
     """Grade submissions, each in a fresh kernel, into OUT/gradebook.sqlite; export grades.csv and reports."""
     from learnkit.grading.grade import Options, grade, summary_table
     opts = Options(workers=max(1, workers), cell_timeout=cell_timeout, timeout=timeout or None,
                    memory_mb=memory or None, max_output_mb=max_output, force=force, keras_backend=keras_backend,
-                   data_dir=str(data_dir) if data_dir else None)
+                   data_dir=str(data_dir) if data_dir else None, prepared_kernels=prepared)
     if dask:
         from learnkit.grading.distributed import grade_on_dask
         batch = grade_on_dask(submissions, out, opts, dask, console=console)

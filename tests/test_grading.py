@@ -59,7 +59,9 @@ def _grade_batch(folder: Path) -> None:
     t0 = time.monotonic()
     batch = grade(order, folder / "out", Options(**LIMITS), console=False, on_done=on_done)
     stop.set()
-    kernels_left = [p.pid for p in me.children(recursive=True) if "ipykernel" in " ".join(p.cmdline())]
+    time.sleep(1.5)  # kernels forked by the prepared-kernel server exit within a second of it
+    kernels_left = [p.pid for p in me.children(recursive=True)
+                    if any(k in " ".join(p.cmdline()) for k in ("ipykernel", "forkserver"))]
     stats = {"peak_growth_mb": (peak[0] - base) / 2**20, "wall": time.monotonic() - t0,
              "paths": {k: str(p) for k, p in paths.items()}, "report": str(batch.report or ""),
              "kernels_left": kernels_left,

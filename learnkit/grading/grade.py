@@ -40,6 +40,7 @@ class Options:
     data_dir: str | None = None  # LEARNKIT_DATA for the kernels (default: the grader's)
     standin_note: str | None = None  # shown on the reports (default: detected from the data folder)
     save_notebooks: bool = True  # executed copies in OUT/executed/
+    prepared_kernels: bool = True  # start kernels ahead with the exercise's imports done (local pool only)
 
 
 @dataclass
@@ -146,16 +147,22 @@ def _kernel_env(data_dir: str | None, work: Path, workers: int = 1) -> dict:
     threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))  # share the cores, don't oversubscribe
     for var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
         env.setdefault(var, threads)
-    if data_dir:
-        env["LEARNKIT_DATA"] = os.pathsep.join(str(Path(d).resolve()) for d in data_dir.split(os.pathsep))
+    data_dir = data_dir or env.get("LEARNKIT_DATA")
+    if data_dir:  # absolute: the kernel runs in another folder
+        env["LEARNKIT_DATA"] = os.pathsep.join(str(Path(d).resolve()) for d in data_dir.split(os.pathsep) if d)
     env["LEARNKIT_PROGRESS"] = str(work / ".learnkit-progress.jsonl")
     env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
     return env
 
 
-def execute(sub: Submission, opts: Options) -> tuple[Outcome, nbformat.NotebookNode | None]:
-    """Run one submission in a fresh kernel and temp dir (worker thread; never raises)."""
-    work = Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
+def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbformat.NotebookNode | None]:
+    """Run one submission in a fresh kernel and temp dir (worker thread; never raises).
+
+    ``kernels``: a ``learnkit.runner.pool.KernelPool``; the submission then runs on one of its
+    prepared kernels (a fresh process used for this submission only), else on a cold one.
+    """
+    pk = kernels.take() if kernels is not None else None
+    work = pk.work if pk is not None else Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
     watch = KernelWatch(opts.memory_mb or None)
     try:
         if hashlib.sha256(sub.path.read_bytes()).hexdigest() != sub.sha256:
@@ -166,16 +173,19 @@ def execute(sub: Submission, opts: Options) -> tuple[Outcome, nbformat.NotebookN
                 cell.outputs, cell.execution_count = [], None
         copy = work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
         nbformat.write(nb, copy)
-        env = _kernel_env(opts.data_dir, work, opts.workers)
+        env = pk.env.copy() if pk is not None else _kernel_env(opts.data_dir, work, opts.workers)
         # feedback in the notebook's own language, not the instructor's LEARNKIT_LANG
         env["LEARNKIT_LANG"] = (nb.metadata.get("learnkit") or {}).get("lang") or "en"
         run = run_notebook(copy, nb=nb, cwd=work, env=env,
                            exercise=sub.exercise, cell_timeout=opts.cell_timeout, timeout=opts.timeout,
                            keras_backend=opts.keras_backend, on_kernel_start=watch,
-                           max_output_bytes=int(opts.max_output_mb * 1e6))
+                           max_output_bytes=int(opts.max_output_mb * 1e6), kernel=pk)
+        pk = None  # run_notebook shut it down
     except Exception as e:  # the grader's own trouble with this file: an error row, the batch goes on
         return _failed(sub, f"the grader could not run this notebook ({type(e).__name__}: {e})"[:300]), None
     finally:
+        if pk is not None:
+            pk.discard()
         shutil.rmtree(work, ignore_errors=True)
     return _outcome(sub, run, watch.peak_mb), run.notebook
 
@@ -260,8 +270,11 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
                 record(_failed(sub, sub.problem), run_id)
                 continue
             progress.started(sub)
-            pending[pool.submit(execute, sub, opts)] = (sub, run_id)
+            pending[pool.submit(execute, sub, opts, *([kernels] if kernels else []))] = (sub, run_id)
 
+    kernels = None
+    if pool is None and opts.prepared_kernels:
+        kernels = _kernel_pool(todo, opts)
     pool = pool or ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="learnkit-grade")
     try:
         fill(pool)
@@ -277,6 +290,42 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
         kill_all()  # the kernels this grader started; their runs stay unfinished and are redone next time
     finally:
         pool.shutdown(wait=True, cancel_futures=True)
+        if kernels is not None:
+            kernels.close()
+
+
+def _kernel_pool(todo: list[Submission], opts: Options):
+    """Prepared kernels for the runnable submissions of a batch (one exercise: its imports), or None."""
+    from learnkit.runner.execute import kernel_env
+    from learnkit.runner.pool import KernelPool, preload_for
+    runnable = [s for s in todo if not s.problem]
+    exercises = {s.exercise for s in runnable}
+    if not runnable:
+        return None
+    notebooks = []
+    for s in runnable[:50]:
+        try:
+            notebooks.append(read_notebook(s.path))
+        except Exception:
+            pass
+    exercise = exercises.pop() if len(exercises) == 1 else None
+    extra = getattr(_exercise(exercise), "preload", ()) if exercise else ()
+    preload = preload_for(notebooks, exercise, extra)
+
+    def env_for(work: Path) -> dict:
+        env = kernel_env(_kernel_env(opts.data_dir, work, opts.workers), work, opts.keras_backend)
+        env["LEARNKIT_LANG"] = "en"
+        return env
+
+    server = None
+    if hasattr(os, "fork"):
+        from learnkit.runner.forkserver import ForkServer
+        home = Path(tempfile.mkdtemp(prefix="learnkit-forkserver-"))
+        try:
+            server = ForkServer(preload, env_for(home), str(home))
+        except Exception:  # e.g. cannot start: prepared kernels import the modules themselves instead
+            server = None
+    return KernelPool(env_for, preload, ahead=max(1, opts.workers), limit=len(runnable), server=server)
 
 
 def _save_notebook(out_dir: Path, sub: Submission, nb) -> None:

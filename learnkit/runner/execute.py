@@ -173,11 +173,26 @@ def _kernel_manager(env: dict):
     return AsyncKernelManager(kernel_name="learnkit", kernel_spec_manager=ksm), spec_dir
 
 
+def kernel_env(env: dict | None, work: Path, keras_backend: str | None = None) -> dict:
+    """The environment a notebook's kernel runs with (``env`` defaults to the grader's own)."""
+    kenv = dict(os.environ if env is None else env)
+    if keras_backend:
+        kenv["KERAS_BACKEND"] = keras_backend
+    kenv.setdefault("LEARNKIT_PROGRESS", str(work / "progress.jsonl"))
+    kenv.setdefault("MPLBACKEND", "agg")
+    return kenv
+
+
 def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict | None = None,
                  cell_timeout: float = 600, timeout: float | None = None, exercise: str | None = None,
                  keras_backend: str | None = None, on_kernel_start=None,
-                 nb: nbformat.NotebookNode | None = None, max_output_bytes: int | None = None) -> NotebookRun:
+                 nb: nbformat.NotebookNode | None = None, max_output_bytes: int | None = None,
+                 kernel=None) -> NotebookRun:
     """Run every cell (continuing after student errors) and collect the tracked verdicts.
+
+    ``kernel``: a ``learnkit.runner.pool.PreparedKernel`` to run on instead of starting one
+    (it is used for this notebook only and shut down afterwards); environment variables that
+    differ from the ones it was started with, and the working folder, are set by the preamble.
 
     ``timeout`` bounds the whole notebook; ``cell_timeout`` each cell. ``on_kernel_start(km)``
     lets a caller watch the kernel process; it may return a watcher with ``stop()`` and
@@ -207,17 +222,20 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
     results_path = work / f"results-{secrets.token_hex(8)}.json"
     ticket = work / f"ticket-{secrets.token_hex(8)}.json"
     ticket.write_text(json.dumps({"exercise": exercise, "results": str(results_path), "secret": secret}))
+    kenv = kernel_env(env, work, keras_backend)
+    setup = ""
+    if kernel is not None:  # a prepared kernel: bring its environment and folder to this submission's
+        changed = {k: v for k, v in kenv.items() if kernel.env.get(k) != v}
+        removed = sorted(set(kernel.env) - set(kenv))
+        folder = str(Path(cwd or Path(path).parent).resolve())
+        setup = (f"import os as _learnkit_os\n_learnkit_os.environ.update({changed!r})\n"
+                 f"for _learnkit_k in {removed!r}: _learnkit_os.environ.pop(_learnkit_k, None)\n"
+                 f"_learnkit_os.chdir({folder!r})\ndel _learnkit_os\n")
     preamble = nbformat.v4.new_code_cell(
-        f"import learnkit.runner.kernel as _learnkit_kernel\n_learnkit_kernel.install({str(ticket)!r})\n"
+        f"{setup}import learnkit.runner.kernel as _learnkit_kernel\n_learnkit_kernel.install({str(ticket)!r})\n"
         "del _learnkit_kernel")
     preamble.metadata["tags"] = ["learnkit-preamble"]
     nb.cells.insert(0, preamble)
-
-    kenv = dict(os.environ if env is None else env)
-    if keras_backend:
-        kenv["KERAS_BACKEND"] = keras_backend
-    kenv.setdefault("LEARNKIT_PROGRESS", str(work / "progress.jsonl"))
-    kenv.setdefault("MPLBACKEND", "agg")
     deadline = None if timeout is None else t0 + timeout
 
     def cell_budget(_cell):
@@ -225,7 +243,7 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
             return cell_timeout
         return max(1, min(cell_timeout, int(deadline - time.monotonic()) + 1))
 
-    km, spec_dir = _kernel_manager(kenv)
+    km, spec_dir = (kernel.km, kernel.spec_dir) if kernel is not None else _kernel_manager(kenv)
     client = CappedClient(nb, km=km, timeout_func=cell_budget, allow_errors=True, shutdown_kernel="immediate",
                           resources={"metadata": {"path": str(cwd or Path(path).parent)}},
                           record_timing=False, max_output_bytes=max_output_bytes)
