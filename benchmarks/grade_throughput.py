@@ -3,7 +3,8 @@
     python benchmarks/grade_throughput.py [--n 8] [--workers 1,2] [--epochs 3,5] [--repeat 1]
     python benchmarks/grade_throughput.py --n 8 --all     # + nbconvert floor, jax vs tensorflow, Dask, nbgrader
 
-``--all`` (or ``--floor``, ``--jax``, ``--dask``, ``--nbgrader``) adds, in the same run: a serial
+Rows are graded with prepared kernels (the default); ``--cold`` adds each worker count again with
+``--cold-kernels``. ``--all`` (or ``--cold``, ``--floor``, ``--jax``, ``--dask``, ``--nbgrader``) adds, in the same run: a serial
 ``jupyter nbconvert --execute`` of each notebook (the floor: no grading at all), the batch with
 ``--keras-backend jax`` vs tensorflow (verdicts compared), Dask LocalCluster 2 workers vs 1, and
 ``nbgrader autograde`` on the same notebooks (nbgrader and nbconvert live in their OWN venv,
@@ -13,7 +14,7 @@ interpreter). A part that cannot run says so in the output; no number is made up
 Submissions are the bundled example notebooks (correct and wrong answers alternating) with short
 training. Per notebook: wall time (kernel start to shutdown, as the grader sees it), the student
 cells' own compute (timed inside the kernel by the tracker), the tracker's judging time, and the
-overhead = wall - compute (kernel start, preamble, judging, messaging, shutdown). Prints a table;
+overhead = wall - compute (waiting for a kernel, kernel start, preamble, judging, messaging, shutdown). Prints a table;
 asserts nothing (timings depend on the machine and its load).
 """
 from __future__ import annotations
@@ -52,10 +53,11 @@ def make_submissions(folder: Path, n: int, epochs: tuple[int, int]) -> list[Path
 
 
 def run(subs: Path, out: Path, workers: int, data_dir: str | None, backend: str | None = None,
-        dask: str | None = None, label: str = "") -> dict:
+        dask: str | None = None, label: str = "", prepared: bool = True) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     t0, last = time.monotonic(), [0.0]
-    opts = Options(workers=workers, force=True, data_dir=data_dir, save_notebooks=False, keras_backend=backend)
+    opts = Options(workers=workers, force=True, data_dir=data_dir, save_notebooks=False, keras_backend=backend,
+                   prepared_kernels=prepared)
     if dask:
         from learnkit.grading.distributed import DaskPool
         pool = DaskPool(dask)  # cluster start-up is not counted: a real cluster is already running
@@ -164,7 +166,8 @@ def main() -> int:
     ap.add_argument("--workers", default="1,2")
     ap.add_argument("--epochs", default="3,5", help="Spotify and Concrete epochs (the course: 50,100)")
     ap.add_argument("--repeat", type=int, default=1)
-    ap.add_argument("--all", action="store_true", help="--floor --jax --dask --nbgrader")
+    ap.add_argument("--all", action="store_true", help="--cold --floor --jax --dask --nbgrader")
+    ap.add_argument("--cold", action="store_true", help="the batch again with --cold-kernels (no prepared kernels)")
     ap.add_argument("--floor", action="store_true", help="serial jupyter nbconvert --execute of each notebook")
     ap.add_argument("--jax", action="store_true", help="the batch again with --keras-backend jax")
     ap.add_argument("--dask", action="store_true", help="Dask LocalCluster with 1 and 2 workers")
@@ -172,7 +175,7 @@ def main() -> int:
     ap.add_argument("--nbgrader-venv", type=Path, default=Path("/tmp/lk-bench-nbgrader"))
     args = ap.parse_args()
     if args.all:
-        args.floor = args.jax = args.dask = args.nbgrader = True
+        args.cold = args.floor = args.jax = args.dask = args.nbgrader = True
     console = Console(width=max(Console().width, 130))
     tmp = Path(tempfile.mkdtemp(prefix="learnkit-bench-"))
     rows, notes = [], []
@@ -185,6 +188,10 @@ def main() -> int:
             for w in workers:
                 console.print(f"grading {args.n} submissions with {w} worker(s)…")
                 rows.append(run(tmp / "subs", tmp / f"out-{w}", w, data_dir or None, backend="tensorflow"))
+                if args.cold:
+                    console.print(f"grading {args.n} submissions with {w} worker(s), cold kernels…")
+                    rows.append(run(tmp / "subs", tmp / f"out-cold{w}", w, data_dir or None, backend="tensorflow",
+                                    prepared=False, label=f"learnkit grade, {w} worker(s), cold kernels"))
             if args.jax:
                 w = max(workers)
                 console.print(f"grading with --keras-backend jax, {w} worker(s)…")
@@ -231,6 +238,8 @@ def main() -> int:
     for w in workers:
         if w != 1:
             ratio(f"learnkit grade, {w} worker(s)", "learnkit grade, 1 worker(s)", f"speed-up with {w} workers")
+        ratio(f"learnkit grade, {w} worker(s)", f"learnkit grade, {w} worker(s), cold kernels",
+              f"prepared kernels vs cold, {w} worker(s)")
     w = max(workers)
     jax, tf = f"learnkit grade, {w} worker(s), jax", f"learnkit grade, {w} worker(s)"
     ratio(jax, tf, "jax speed-up over tensorflow (same workers)")

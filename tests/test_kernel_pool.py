@@ -30,7 +30,8 @@ PROBE = """import json as _j, os as _o, sys as _s, random as _r
 _first = {{"pid": _o.getpid(), "cwd": _o.getcwd(), "files": sorted(_o.listdir('.')),
           "leak_before": hasattr(_j, "LEARNKIT_LEAK"), "preloaded": "xml.dom.minidom" in _s.modules,
           "learnkit_names": sorted(n for n in globals() if "learnkit" in n),
-          "lang": _o.environ.get("LEARNKIT_LANG"), "random": _r.random()}}
+          "lang": _o.environ.get("LEARNKIT_LANG"), "random": _r.random(), "ppid": _o.getppid(),
+          "parent": open(f"/proc/{{_o.getppid()}}/cmdline", "rb").read().decode().replace("\\0", " ")}}
 _j.LEARNKIT_LEAK = True  # a student's change to a shared module must not reach the next student
 open({out!r}, "w").write(_j.dumps(_first))"""
 
@@ -69,6 +70,8 @@ def test_prepared_kernels_are_fresh_processes_one_per_student(tmp_path):
     assert {r["question"]: r["status"] for o in batch.outcomes for r in o.results}["q_1"] == "correct"
     pids = [s["pid"] for s in seen.values()]
     assert len(set(pids)) == len(pids) and os.getpid() not in pids
+    assert len({s["ppid"] for s in seen.values()}) == 1  # all forked by the batch's one server
+    assert all("learnkit.runner.forkserver" in s["parent"] for s in seen.values())
     assert not any(s["leak_before"] for s in seen.values())  # nothing one student did reached another
     assert all(s["preloaded"] for s in seen.values())  # imported before the first student cell
     assert all(s["learnkit_names"] == [] for s in seen.values())  # the warm-up left no names behind
@@ -88,6 +91,7 @@ def test_cold_kernels_import_nothing_ahead(tmp_path):
     assert all(o.status == "ok" for o in batch.outcomes)
     assert not any(s["preloaded"] for s in seen.values())
     assert not any(s["leak_before"] for s in seen.values())
+    assert not any("forkserver" in s["parent"] for s in seen.values())
 
 
 @pytest.mark.slow

@@ -153,6 +153,6 @@ q4 = ThoughtExperiment(
 )
 
 exercise = Exercise("deep_learning_intro.ex5", "Dropout and Batch Normalization", [q1, q2, q3, q4],
-                    languages=["zh-TW"])
+                    languages=["zh-TW"], preload=("keras", "pandas", "matplotlib.pyplot", "sklearn.model_selection"))
 exercise.export(globals())
 curves.watch()  # remember each `history` before the notebook overwrites it (q_4 compares two runs)

@@ -221,5 +221,6 @@ q7 = MultipleChoice(
              "better performance.",
 )
 
-exercise = Exercise("deep_learning_keras.ex2", "Optimising and validating", [q1, q2, q3, q4, q5, q6, q7])
+exercise = Exercise("deep_learning_keras.ex2", "Optimising and validating", [q1, q2, q3, q4, q5, q6, q7],
+                    preload=("keras", "pandas"))
 exercise.export(globals())

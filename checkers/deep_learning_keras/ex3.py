@@ -79,5 +79,6 @@ q3 = TrainingProblem(
     solution=Code("history = model.fit(X, y, epochs=10, validation_split=0.3)"),
 )
 
-exercise = Exercise("deep_learning_keras.ex3", "Building your own digit recognition model", [q1, q2, q3])
+exercise = Exercise("deep_learning_keras.ex3", "Building your own digit recognition model", [q1, q2, q3],
+                    preload=("keras", "pandas"))
 exercise.export(globals())

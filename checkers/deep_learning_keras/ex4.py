@@ -102,6 +102,7 @@ q2 = ThoughtExperiment(
              "batch normalization can be on difficult datasets.",
 )
 
-exercise = Exercise("deep_learning_keras.ex4", "Dropout and batch normalization: the red wine model", [q1, q2])
+exercise = Exercise("deep_learning_keras.ex4", "Dropout and batch normalization: the red wine model", [q1, q2],
+                    preload=("keras", "pandas"))
 exercise.export(globals())
 curves.watch()  # remember the starter run, to compare it with the tutorial model's run

@@ -19,6 +19,26 @@ from concurrent.futures import Future
 from pathlib import Path
 
 
+_pools: dict = {}  # per worker process: prepared kernels, kept between tasks
+
+
+def _worker_kernels(opts):
+    """This worker's prepared kernels for ``opts`` (one fork server per worker process, one kernel ahead)."""
+    if not opts.prepared_kernels:
+        return None
+    import atexit
+
+    from learnkit.grading.grade import kernel_pool
+    key = (opts.preload, opts.keras_backend, opts.data_dir, opts.workers)
+    if key not in _pools:
+        for old in _pools.values():  # another batch's kernels: stop them
+            old.close()
+        _pools.clear()
+        _pools[key] = kernel_pool(opts, ahead=1)
+        atexit.register(_pools[key].close)
+    return _pools[key]
+
+
 def remote_execute(data: bytes, sub, opts):
     """On a worker: grade ``data`` (the submitted file's bytes) as ``sub`` with ``opts``."""
     from learnkit.grading.grade import execute
@@ -28,7 +48,7 @@ def remote_execute(data: bytes, sub, opts):
         copy = work / (re.sub(r"[^\w.-]", "_", sub.path.name)[:100] or "submission.ipynb")
         copy.write_bytes(data)
         local = dataclasses.replace(sub, path=copy)
-        outcome, nb = execute(local, opts)
+        outcome, nb = execute(local, opts, _worker_kernels(opts))
         outcome.submission = sub  # the coordinator's path, not the worker's temp copy
         return outcome, nb
     finally:

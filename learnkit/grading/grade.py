@@ -7,6 +7,7 @@ run, so a grader killed at any moment resumes with nothing lost and nothing dupl
 """
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import importlib
 import os
@@ -40,7 +41,8 @@ class Options:
     data_dir: str | None = None  # LEARNKIT_DATA for the kernels (default: the grader's)
     standin_note: str | None = None  # shown on the reports (default: detected from the data folder)
     save_notebooks: bool = True  # executed copies in OUT/executed/
-    prepared_kernels: bool = True  # start kernels ahead with the exercise's imports done (local pool only)
+    prepared_kernels: bool = True  # kernels forked ahead from a server that did the imports (see runner.pool)
+    preload: tuple = ()  # modules prepared kernels import (default: decided per batch, batch_preload)
 
 
 @dataclass
@@ -161,6 +163,7 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
     ``kernels``: a ``learnkit.runner.pool.KernelPool``; the submission then runs on one of its
     prepared kernels (a fresh process used for this submission only), else on a cold one.
     """
+    t0 = time.monotonic()  # the duration includes waiting for a prepared kernel
     pk = kernels.take() if kernels is not None else None
     work = pk.work if pk is not None else Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
     watch = KernelWatch(opts.memory_mb or None)
@@ -187,7 +190,9 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
         if pk is not None:
             pk.discard()
         shutil.rmtree(work, ignore_errors=True)
-    return _outcome(sub, run, watch.peak_mb), run.notebook
+    outcome = _outcome(sub, run, watch.peak_mb)
+    outcome.duration = time.monotonic() - t0
+    return outcome, run.notebook
 
 
 def _outcome(sub: Submission, run: NotebookRun, peak_mb: float) -> Outcome:
@@ -225,6 +230,8 @@ def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=Non
         for sub in map(inspect, find_submissions(paths, exclude=out_dir)):
             sub.id = gb.submission(str(sub.path), sub.sha256 or "-", sub.student, sub.exercise)
             (todo if opts.force or not gb.is_graded(sub.id) else batch.skipped).append(sub)
+        if opts.prepared_kernels and not opts.preload:
+            opts = dataclasses.replace(opts, preload=batch_preload(todo))
         with BatchProgress(len(todo), console) as progress:
             _run_all(gb, todo, opts, batch, progress, on_done, pool)
         batch.exported = export(gb, out_dir)
@@ -273,8 +280,9 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
             pending[pool.submit(execute, sub, opts, *([kernels] if kernels else []))] = (sub, run_id)
 
     kernels = None
-    if pool is None and opts.prepared_kernels:
-        kernels = _kernel_pool(todo, opts)
+    runnable = sum(not s.problem for s in todo)
+    if pool is None and opts.prepared_kernels and runnable:
+        kernels = kernel_pool(opts, limit=runnable)
     pool = pool or ThreadPoolExecutor(max_workers=max(1, opts.workers), thread_name_prefix="learnkit-grade")
     try:
         fill(pool)
@@ -294,14 +302,12 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
             kernels.close()
 
 
-def _kernel_pool(todo: list[Submission], opts: Options):
-    """Prepared kernels for the runnable submissions of a batch (one exercise: its imports), or None."""
-    from learnkit.runner.execute import kernel_env
-    from learnkit.runner.pool import KernelPool, preload_for
+def batch_preload(todo: list[Submission]) -> tuple[str, ...]:
+    """What prepared kernels import for this batch: its exercise's checker module and ``preload``,
+    and the installed modules at least half of its notebooks import."""
+    from learnkit.runner.pool import preload_for
     runnable = [s for s in todo if not s.problem]
     exercises = {s.exercise for s in runnable}
-    if not runnable:
-        return None
     notebooks = []
     for s in runnable[:50]:
         try:
@@ -310,11 +316,18 @@ def _kernel_pool(todo: list[Submission], opts: Options):
             pass
     exercise = exercises.pop() if len(exercises) == 1 else None
     extra = getattr(_exercise(exercise), "preload", ()) if exercise else ()
-    preload = preload_for(notebooks, exercise, extra)
+    return tuple(preload_for(notebooks, exercise, extra))
+
+
+def kernel_pool(opts: Options, limit: int | None = None, ahead: int | None = None):
+    """Prepared kernels for ``opts`` (a fork server importing ``opts.preload`` where the OS can
+    fork; else kernels that import it themselves), at most ``limit`` of them."""
+    from learnkit.runner.execute import kernel_env
+    from learnkit.runner.pool import KernelPool
 
     def env_for(work: Path) -> dict:
         env = kernel_env(_kernel_env(opts.data_dir, work, opts.workers), work, opts.keras_backend)
-        env["LEARNKIT_LANG"] = "en"
+        env["LEARNKIT_LANG"] = "en"  # the preamble sets the notebook's own language
         return env
 
     server = None
@@ -322,10 +335,10 @@ def _kernel_pool(todo: list[Submission], opts: Options):
         from learnkit.runner.forkserver import ForkServer
         home = Path(tempfile.mkdtemp(prefix="learnkit-forkserver-"))
         try:
-            server = ForkServer(preload, env_for(home), str(home))
-        except Exception:  # e.g. cannot start: prepared kernels import the modules themselves instead
+            server = ForkServer(list(opts.preload), env_for(home), str(home))
+        except Exception:  # cannot start one: prepared kernels import the modules themselves instead
             server = None
-    return KernelPool(env_for, preload, ahead=max(1, opts.workers), limit=len(runnable), server=server)
+    return KernelPool(env_for, list(opts.preload), ahead=ahead or max(1, opts.workers), limit=limit, server=server)
 
 
 def _save_notebook(out_dir: Path, sub: Submission, nb) -> None:
