@@ -55,6 +55,7 @@ def make_submissions(folder: Path, n: int, epochs: tuple[int, int]) -> list[Path
 def run(subs: Path, out: Path, workers: int, data_dir: str | None, backend: str | None = None,
         dask: str | None = None, label: str = "", prepared: bool = True) -> dict:
     shutil.rmtree(out, ignore_errors=True)
+    cpu0 = busy_cpu()
     t0, last = time.monotonic(), [0.0]
     opts = Options(workers=workers, force=True, data_dir=data_dir, save_notebooks=False, keras_backend=backend,
                    prepared_kernels=prepared)
@@ -66,14 +67,22 @@ def run(subs: Path, out: Path, workers: int, data_dir: str | None, backend: str 
                       on_done=lambda _o: last.__setitem__(0, time.monotonic()), pool=pool)
     else:
         batch = grade([subs], out, opts, console=False, on_done=lambda _o: last.__setitem__(0, time.monotonic()))
+    cores = (busy_cpu() - cpu0) / max(1e-9, time.monotonic() - t0)
     outs = batch.outcomes
     assert all(o.status == "ok" for o in outs), [(o.submission.student, o.status, o.reason) for o in outs]
     med = statistics.median
     verdicts = {(o.submission.student, r["question"]): r["status"] for o in outs for r in o.results}
     return {"label": label or f"learnkit grade, {workers} worker(s)", "verdicts": verdicts,
-            "workers": workers, "n": len(outs), "grading_wall": last[0] - t0, "batch_wall": batch.wall,
+            "workers": workers, "n": len(outs), "cores": cores, "grading_wall": last[0] - t0, "batch_wall": batch.wall,
             "wall": med(o.duration for o in outs), "compute": med(o.compute for o in outs),
             "judge": med(o.judge for o in outs), "overhead": med(o.duration - o.compute for o in outs)}
+
+
+def busy_cpu() -> float:
+    """Seconds of CPU the whole machine has spent not idle (all processes, all cores)."""
+    import psutil
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
 
 
 KSPEC = "lkbench"
@@ -218,7 +227,8 @@ def main() -> int:
     compute = med(r["compute"] for r in one) if one else None
     table = Table(title=f"grading {args.n} ex5 submissions, epochs {args.epochs}, {os.cpu_count()} cores"
                   + (" [STAND-IN DATA]" if standins else ""))
-    for col in ("what", "batch s", "nb/min", "vs 1 worker", "wall/nb s", "compute/nb s", "overhead/nb s"):
+    for col in ("what", "batch s", "nb/min", "vs 1 worker", "cores busy", "wall/nb s", "compute/nb s",
+                "overhead/nb s"):
         table.add_column(col, justify="right" if col != "what" else "left")
     for label, rs in by.items():
         wall = med(r["grading_wall"] for r in rs)
@@ -226,7 +236,8 @@ def main() -> int:
         c = med(r["compute"] for r in rs) if "compute" in rs[0] else None
         over = med(r["overhead"] for r in rs) if "overhead" in rs[0] else \
             (med(r["wall"] for r in rs) - compute if compute is not None else None)
-        table.add_row(label, f"{wall:.1f}", f"{60 * n / wall:.1f}", f"{base / wall:.2f}x" if base else "-",
+        busy = f"{med(r['cores'] for r in rs):.2f}" if all("cores" in r for r in rs) else "-"
+        table.add_row(label, f"{wall:.1f}", f"{60 * n / wall:.1f}", f"{base / wall:.2f}x" if base else "-", busy,
                       f"{med(r['wall'] for r in rs):.1f}", f"{c:.1f}" if c is not None else "-",
                       (f"{over:.1f}" + ("" if c is not None else "*")) if over is not None else "-")
     console.print(table)
@@ -262,7 +273,8 @@ def main() -> int:
     console.print("/nb: median per notebook. compute: the student cells (kernel clock); overhead = wall - compute "
                   "(kernel start, imports, preamble, judging, messaging, shutdown). *: no kernel clock for "
                   "nbconvert/nbgrader: wall/nb minus learnkit's median compute (the same cells). "
-                  "Batch s: first start to last notebook graded (Dask: cluster start-up excluded).")
+                  "Batch s: first start to last notebook graded (Dask: cluster start-up excluded). Cores busy: "
+                  "machine-wide non-idle CPU seconds / wall seconds during the row (other load included).")
     return 0
 
 
