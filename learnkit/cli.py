@@ -86,12 +86,15 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
                                                  "local:N for a LocalCluster of N worker processes"),
               prepared: bool = typer.Option(True, "--prepared-kernels/--cold-kernels",
                                             help="Start the next kernels ahead, with the exercise's imports done "
-                                            "(each still serves one submission only)")):
+                                            "(each still serves one submission only)"),
+              jax_cache: bool = typer.Option(True, "--jax-cache/--no-jax-cache",
+                                             help="With --keras-backend jax: kernels share compiled XLA programs")):
     """Grade submissions, each in a fresh kernel, into OUT/gradebook.sqlite; export grades.csv and reports."""
     from learnkit.grading.grade import Options, grade, summary_table
     opts = Options(workers=max(1, workers), cell_timeout=cell_timeout, timeout=timeout or None,
                    memory_mb=memory or None, max_output_mb=max_output, force=force, keras_backend=keras_backend,
-                   data_dir=str(data_dir) if data_dir else None, prepared_kernels=prepared)
+                   data_dir=str(data_dir) if data_dir else None, prepared_kernels=prepared,
+                   jax_cache=jax_cache)
     if dask:
         from learnkit.grading.distributed import grade_on_dask
         batch = grade_on_dask(submissions, out, opts, dask, console=console)

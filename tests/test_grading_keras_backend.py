@@ -49,3 +49,30 @@ def test_jax_backend_really_used(tmp_path):
     assert batch.outcomes[0].status == "ok", batch.outcomes[0].reason
     text = next((tmp_path / "out" / "executed").glob("*.ipynb")).read_text()
     assert "BACKEND=jax" in text
+
+
+def test_jax_kernels_share_a_compilation_cache(tmp_path):
+    """With jax, kernels of one batch point at one compilation cache, and training fills it."""
+    import nbformat
+    from grading_fixtures.crafted import FIT_SPOTIFY, Q1_OK, SETUP, notebook
+    from learnkit.grading.grade import Options, grade, jax_cache_dir
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    probe = "import os\nprint('CACHE=' + os.environ.get('JAX_COMPILATION_CACHE_DIR', ''))"
+    for name in ("ann", "bob"):
+        nbformat.write(notebook([SETUP, Q1_OK, FIT_SPOTIFY, probe]), subs / f"{name}.ipynb")
+    batch = grade([subs], tmp_path / "out", Options(workers=1, keras_backend="jax", **LIMITS), console=False)
+    assert all(o.status == "ok" for o in batch.outcomes), [o.reason for o in batch.outcomes]
+    for nb in (tmp_path / "out" / "executed").glob("*.ipynb"):
+        assert f"CACHE={jax_cache_dir()}" in nb.read_text()
+    assert any(jax_cache_dir().iterdir())  # compiled programs were written for the next kernels
+
+
+def test_compilation_cache_only_for_jax_and_the_user_setting_wins(tmp_path, monkeypatch):
+    from learnkit.grading.grade import _kernel_env, jax_cache_dir
+    monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR", raising=False)
+    assert "JAX_COMPILATION_CACHE_DIR" not in _kernel_env(None, tmp_path, 1, "tensorflow")
+    assert "JAX_COMPILATION_CACHE_DIR" not in _kernel_env(None, tmp_path, 1, "jax", jax_cache=False)
+    assert _kernel_env(None, tmp_path, 1, "jax")["JAX_COMPILATION_CACHE_DIR"] == str(jax_cache_dir())
+    monkeypatch.setenv("JAX_COMPILATION_CACHE_DIR", "/elsewhere")
+    assert _kernel_env(None, tmp_path, 1, "jax")["JAX_COMPILATION_CACHE_DIR"] == "/elsewhere"
