@@ -130,6 +130,8 @@ def test_canonical_loss_and_metric_aliases():
     assert canonical_metric("mae") == canonical_metric(keras.metrics.MeanAbsoluteError()) == "mean_absolute_error"
     assert canonical_metric(keras.metrics.AUC()) == canonical_metric(keras.metrics.AUC()) == "auc"
     assert canonical_metric(keras.metrics.BinaryAccuracy()) == "binary_accuracy"
+    # the class Accuracy counts exact matches; the string 'accuracy' adapts to the loss: not the same metric
+    assert canonical_metric(keras.metrics.Accuracy()) == canonical_metric(keras.metrics.Accuracy) == "exact_accuracy"
     assert canonical_metric(keras.metrics.RootMeanSquaredError()) == "root_mean_squared_error"
 
 

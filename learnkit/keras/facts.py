@@ -102,7 +102,20 @@ def canonical_loss(loss) -> str | None:
 
 
 def canonical_metric(metric) -> str | None:
-    """'acc'/'accuracy' -> 'accuracy'; 'mae', MeanAbsoluteError() -> 'mean_absolute_error'."""
+    """'acc'/'accuracy' -> 'accuracy'; 'mae', MeanAbsoluteError() -> 'mean_absolute_error'.
+
+    The string 'accuracy' lets Keras pick binary/categorical/sparse accuracy from the loss; the
+    class ``keras.metrics.Accuracy`` counts predictions exactly equal to the labels, a different
+    metric: it is 'exact_accuracy'.
+    """
+    if isinstance(metric, dict):  # serialized in a compile config
+        cls_name = metric.get("class_name")
+    elif not isinstance(metric, str):
+        cls_name = (metric if isinstance(metric, type) else type(metric)).__name__
+    else:
+        cls_name = None
+    if cls_name == "Accuracy":
+        return "exact_accuracy"
     return _canonical(metric, _METRIC_ALIASES, lambda keras: keras.metrics.get)
 
 

@@ -121,8 +121,13 @@ def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str 
         want = canonical_metric(metric)
         if not any(metric_matches(got, want, loss) for got in facts.metrics):
             have = ", ".join(facts.metrics) or _("none")
-            return _("`{name}` does not report {want} (its metrics: {have}): add metrics=['{spelling}'] to "
+            text = _("`{name}` does not report {want} (its metrics: {have}): add metrics=['{spelling}'] to "
                      "compile.").format(name=name, want=want, have=have, spelling=metric)
+            if want == "accuracy" and "exact_accuracy" in facts.metrics:
+                text += " " + _("keras.metrics.Accuracy() counts predictions exactly equal to the labels, which "
+                                "class probabilities almost never are; the string 'accuracy' picks the accuracy "
+                                "that fits the loss.")
+            return text
     return None
 
 
