@@ -135,9 +135,9 @@ def preload_for(notebooks, exercise: str | None = None, extra=()) -> list[str]:
 class KernelPool:
     """Keeps up to ``ahead`` prepared kernels ready; at most ``limit`` are ever started.
 
-    ``env_for(work)`` gives the environment of a kernel whose working folder is ``work``.
-    Up to ``ahead`` kernels are prepared at once, in background threads; ``take()`` waits for the next kernel. A kernel
-    that died while waiting is replaced. ``close()`` stops every kernel not handed out.
+    ``env_for(work)`` gives the environment of a kernel whose working folder is ``work``. Up to
+    ``ahead`` kernels are prepared at once, in background threads; ``take()`` waits for the next
+    one. A kernel that died while waiting is replaced. ``close()`` stops every kernel not handed out.
     """
 
     def __init__(self, env_for, preload: list[str], *, ahead: int = 1, limit: int | None = None,
