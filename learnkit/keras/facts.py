@@ -38,6 +38,7 @@ _LOSS_ALIASES = {"huber_loss": "huber", "logcosh": "log_cosh", "kullback_leibler
 _METRIC_ALIASES = {"acc": "accuracy", "mae": "mean_absolute_error", "mse": "mean_squared_error",
                    "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
                    "rmse": "root_mean_squared_error", "ce": "crossentropy", "bce": "binary_crossentropy"}
+_METRIC_CLASSES = {"accuracy": "exact_accuracy"}  # keras.metrics.Accuracy: exact matches, not the string's accuracy
 _ACTIVATION_LAYERS = {"ReLU": "relu", "Softmax": "softmax", "ELU": "elu", "LeakyReLU": "leaky_relu",
                       "PReLU": "prelu"}
 
@@ -72,10 +73,14 @@ def _serialized_name(x) -> str | None:
     return None
 
 
-def _canonical(x, aliases: dict, getter) -> str | None:
+def _canonical(x, aliases: dict, getter, classes: dict | None = None) -> str | None:
+    """The canonical name of a loss/metric given as a string, function, class, object or serialized
+    dict. ``classes`` renames what is named after a class (class, object, serialized class) where the
+    class means something else than the string of the same name."""
     if x is None:
         return None
     name = _serialized_name(x)
+    from_class = name is not None and x.get("class_name") != "function"
     if name is None and isinstance(x, str):
         key = aliases.get(x.strip().lower(), x.strip())
         try:
@@ -85,14 +90,16 @@ def _canonical(x, aliases: dict, getter) -> str | None:
         except Exception:
             name = key
     elif name is None and isinstance(x, type):
-        name = snake_case(x.__name__)
+        name, from_class = snake_case(x.__name__), True
     elif name is None and hasattr(x, "__name__"):  # a function
         name = x.__name__
     elif name is None and type(x).__name__ in ("LossFunctionWrapper", "MeanMetricWrapper"):
         name = getattr(getattr(x, "fn", None), "__name__", None) or str(x.name)
     elif name is None:  # a Loss/Metric object: named after its class (its .name may be custom)
-        name = snake_case(type(x).__name__)
+        name, from_class = snake_case(type(x).__name__), True
     name = name.lower()
+    if from_class and classes and name in classes:
+        return classes[name]
     return aliases.get(name, name)
 
 
@@ -108,15 +115,7 @@ def canonical_metric(metric) -> str | None:
     class ``keras.metrics.Accuracy`` counts predictions exactly equal to the labels, a different
     metric: it is 'exact_accuracy'.
     """
-    if isinstance(metric, dict):  # serialized in a compile config
-        cls_name = metric.get("class_name")
-    elif not isinstance(metric, str):
-        cls_name = (metric if isinstance(metric, type) else type(metric)).__name__
-    else:
-        cls_name = None
-    if cls_name == "Accuracy":
-        return "exact_accuracy"
-    return _canonical(metric, _METRIC_ALIASES, lambda keras: keras.metrics.get)
+    return _canonical(metric, _METRIC_ALIASES, lambda keras: keras.metrics.get, _METRIC_CLASSES)
 
 
 def _short_number(x) -> float:
