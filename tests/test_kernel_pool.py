@@ -146,7 +146,7 @@ def test_preload_is_what_most_notebooks_import_from_installed_packages(tmp_path)
            nb("import numpy\nimport mymod", "from sklearn.model_selection import KFold"),
            nb("import numpy", "import json, os.path", "def f(:\n  pass")]
     assert notebook_imports(nbs[0]) == {"numpy", "pandas", "sklearn.model_selection"}
-    got = preload_for(nbs, "nn_from_scratch.ex1", extra=["keras"])
+    got = preload_for([notebook_imports(nb) for nb in nbs], "nn_from_scratch.ex1", extra=["keras"])
     assert got[0] == "keras" and got[-1] == "checkers.nn_from_scratch.ex1"
     assert "numpy" in got and "sklearn.model_selection" in got
     assert "pandas" not in got  # one notebook in three

@@ -23,7 +23,9 @@ import nbformat
 
 from learnkit.grading.gradebook import Gradebook, export
 from learnkit.grading.limits import DEFAULT_MEMORY_MB, DEFAULT_OUTPUT_MB, KernelWatch, kill_all
-from learnkit.runner.execute import NotebookProblem, NotebookRun, exercise_of, read_notebook, run_notebook
+from learnkit.runner.execute import (NotebookProblem, NotebookRun, exercise_of, kernel_env, read_notebook,
+                                     run_notebook)
+from learnkit.runner.pool import notebook_imports
 
 GRADEBOOK = "gradebook.sqlite"
 EXERCISE_ID = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$")
@@ -53,6 +55,7 @@ class Submission:
     student: str = ""
     exercise: str | None = None
     problem: str = ""  # why it cannot be run: it becomes one error row
+    imports: frozenset = frozenset()  # modules its code cells import (what prepared kernels preload)
     id: int = 0
 
 
@@ -122,6 +125,7 @@ def inspect(path: Path) -> Submission:
     if isinstance(meta, dict) and str(meta.get("student") or "").strip():
         sub.student = str(meta["student"]).strip()[:200]
     sub.exercise = exercise_of(nb)
+    sub.imports = frozenset(notebook_imports(nb))
     if not sub.exercise:
         sub.problem = "no learnkit exercise found (no `from checkers.<course>.<exercise> import` line)"
     elif not EXERCISE_ID.match(sub.exercise) or _exercise(sub.exercise) is None:
@@ -180,6 +184,15 @@ def _kernel_env(data_dir: str | None, work: Path, workers: int = 1, backend: str
     return env
 
 
+def grading_env(opts: Options, work: Path) -> dict:
+    """The environment of a grading kernel working in ``work`` (cold or prepared alike); the
+    notebook's own language is set per submission."""
+    env = kernel_env(_kernel_env(opts.data_dir, work, opts.workers, opts.keras_backend, opts.jax_cache), work,
+                     opts.keras_backend)
+    env["LEARNKIT_LANG"] = "en"
+    return env
+
+
 def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbformat.NotebookNode | None]:
     """Run one submission in a fresh kernel and temp dir (worker thread; never raises).
 
@@ -199,8 +212,7 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
                 cell.outputs, cell.execution_count = [], None
         copy = work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
         nbformat.write(nb, copy)
-        env = pk.env.copy() if pk is not None else _kernel_env(opts.data_dir, work, opts.workers,
-                                                                         opts.keras_backend, opts.jax_cache)
+        env = pk.env.copy() if pk is not None else grading_env(opts, work)
         # feedback in the notebook's own language, not the instructor's LEARNKIT_LANG
         env["LEARNKIT_LANG"] = (nb.metadata.get("learnkit") or {}).get("lang") or "en"
         run = run_notebook(copy, nb=nb, cwd=work, env=env,
@@ -332,29 +344,19 @@ def batch_preload(todo: list[Submission]) -> tuple[str, ...]:
     from learnkit.runner.pool import preload_for
     runnable = [s for s in todo if not s.problem]
     exercises = {s.exercise for s in runnable}
-    notebooks = []
-    for s in runnable[:50]:
-        try:
-            notebooks.append(read_notebook(s.path))
-        except Exception:
-            pass
     exercise = exercises.pop() if len(exercises) == 1 else None
     extra = getattr(_exercise(exercise), "preload", ()) if exercise else ()
-    return tuple(preload_for(notebooks, exercise, extra))
+    return tuple(preload_for([s.imports for s in runnable], exercise, extra))
 
 
 def kernel_pool(opts: Options, limit: int | None = None, ahead: int | None = None):
     """Prepared kernels for ``opts`` (a fork server importing ``opts.preload`` where the OS can
     fork; else kernels that import it themselves), at most ``limit`` of them."""
-    from learnkit.runner.execute import kernel_env
+    from functools import partial
+
     from learnkit.runner.pool import KernelPool
 
-    def env_for(work: Path) -> dict:
-        env = kernel_env(_kernel_env(opts.data_dir, work, opts.workers, opts.keras_backend, opts.jax_cache), work,
-                         opts.keras_backend)
-        env["LEARNKIT_LANG"] = "en"  # the preamble sets the notebook's own language
-        return env
-
+    env_for = partial(grading_env, opts)
     server = None
     if hasattr(os, "fork"):
         from learnkit.runner.forkserver import ForkServer

@@ -23,25 +23,13 @@ import tempfile
 import threading
 import time
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 
 from jupyter_core.utils import run_sync
 
-WARMUP = """\
-def _learnkit_warm(names):
-    import importlib, time
-    t = time.perf_counter()
-    failed = []
-    for n in names:
-        try:
-            importlib.import_module(n)
-        except BaseException as e:
-            failed.append(n + ": " + type(e).__name__)
-    return time.perf_counter() - t, failed
-_learnkit_warm_result = _learnkit_warm({names!r})
-"""
-CLEANUP = "del _learnkit_warm, _learnkit_warm_result"
+# run silently in a fresh dict: the user namespace stays untouched; a module that fails is skipped
+WARMUP = "exec(\"import importlib\\nfor n in {names!r}:\\n    try:\\n        importlib.import_module(n)\\n    except BaseException:\\n        pass\", {{}})"
 MAX_PRELOAD = 40
 MAX_FAILURES = 2
 
@@ -54,10 +42,6 @@ class PreparedKernel:
     work: Path
     env: dict
     pid: int | None = None
-    preloaded: list[str] = field(default_factory=list)
-    warm_seconds: float = 0.0  # time the kernel spent importing
-    ready_seconds: float = 0.0  # start to ready, including the imports
-    failed: list[str] = field(default_factory=list)  # preloads that did not import (harmless)
 
     def alive(self) -> bool:
         try:
@@ -117,14 +101,15 @@ def notebook_imports(nb) -> set[str]:
     return found
 
 
-def preload_for(notebooks, exercise: str | None = None, extra=()) -> list[str]:
+def preload_for(import_sets, exercise: str | None = None, extra=()) -> list[str]:
     """What a prepared kernel should import: the checker module, ``extra`` (an exercise's own
-    ``preload``), and every installed module at least half of the notebooks import."""
+    ``preload``), and every installed module at least half of the notebooks import
+    (``import_sets``: one ``notebook_imports`` set per notebook)."""
     counts: dict[str, int] = {}
     n = 0
-    for nb in notebooks:
+    for names in import_sets:
         n += 1
-        for name in notebook_imports(nb):
+        for name in names:
             counts[name] = counts.get(name, 0) + 1
     common = sorted(m for m, c in counts.items() if 2 * c >= n and m.split(".")[0] not in ("checkers", "learnkit")
                     and _installed(m.split(".")[0]))
@@ -200,11 +185,10 @@ class KernelPool:
         from learnkit.grading.limits import kernel_pid
         from learnkit.runner.execute import _kernel_manager
 
-        t0 = time.monotonic()
         work = Path(tempfile.mkdtemp(prefix=self.prefix))
         env = self.env_for(work)
         km, spec_dir = _kernel_manager(env)
-        pk = PreparedKernel(km=km, spec_dir=spec_dir, work=work, env=env, preloaded=list(self.preload))
+        pk = PreparedKernel(km=km, spec_dir=spec_dir, work=work, env=env)
         if self.server is not None:
             from learnkit.runner.forkserver import ForkProvisioner
             km.kernel_id = str(uuid.uuid4())
@@ -215,35 +199,22 @@ class KernelPool:
                                       stderr=subprocess.DEVNULL)
             pk.pid = kernel_pid(km)
             # a forked kernel starts with the server's imports: just wait until it answers
-            names = [] if self.server is not None else self.preload
-            pk.warm_seconds, pk.failed = run_sync(self._warm)(km, names)
+            run_sync(self._warm)(km, [] if self.server is not None else self.preload)
         except BaseException:
             pk.discard()
             raise
-        pk.ready_seconds = time.monotonic() - t0
         return pk
 
-    async def _warm(self, km, names: list[str]):
+    async def _warm(self, km, names: list[str]) -> None:
         kc = km.client()
         kc.start_channels()
         try:
             await kc.wait_for_ready(timeout=self.startup_timeout)
-            if not names:
-                return 0.0, []
-            reply = await kc.execute_interactive(
-                WARMUP.format(names=names), silent=True, store_history=False,
-                user_expressions={"r": "_learnkit_warm_result"}, timeout=self.startup_timeout,
-                output_hook=lambda msg: None)
-            await kc.execute_interactive(CLEANUP, silent=True, store_history=False,
-                                         timeout=30, output_hook=lambda msg: None)
+            if names:
+                await kc.execute_interactive(WARMUP.format(names=names), silent=True, store_history=False,
+                                             timeout=self.startup_timeout, output_hook=lambda msg: None)
         finally:
             kc.stop_channels()
-        expr = reply.get("content", {}).get("user_expressions", {}).get("r", {})
-        try:
-            seconds, failed = ast.literal_eval(expr["data"]["text/plain"])
-        except Exception:
-            return 0.0, [f"warm-up gave no result ({reply.get('content', {}).get('status')})"]
-        return float(seconds), list(failed)
 
     # -- handing out
     def take(self, timeout: float | None = None) -> PreparedKernel | None:
