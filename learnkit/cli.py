@@ -88,13 +88,23 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
                                             help="Start the next kernels ahead, with the exercise's imports done "
                                             "(each still serves one submission only)"),
               jax_cache: bool = typer.Option(True, "--jax-cache/--no-jax-cache",
-                                             help="With --keras-backend jax: kernels share compiled XLA programs")):
+                                             help="With --keras-backend jax: kernels share compiled XLA programs"),
+              gpu_memory: float = typer.Option(0, "--gpu-memory", help="MB of GPU memory per kernel (0: the GPU's "
+                                               "memory / the kernels placed on it, minus a reserve)")):
     """Grade submissions, each in a fresh kernel, into OUT/gradebook.sqlite; export grades.csv and reports."""
     from learnkit.grading.grade import Options, grade, summary_table
+    from learnkit.runner import gpu
+    try:
+        gpus = gpu.gpus()
+    except ValueError as e:
+        console.print(f"[red]{e}[/red]")
+        raise typer.Exit(2)
+    if gpus and not dask:  # (on Dask each worker machine places its own kernels)
+        console.print(gpu.describe(max(1, workers), gpu_memory or None))
     opts = Options(workers=max(1, workers), cell_timeout=cell_timeout, timeout=timeout or None,
                    memory_mb=memory or None, max_output_mb=max_output, force=force, keras_backend=keras_backend,
                    data_dir=str(data_dir) if data_dir else None, prepared_kernels=prepared,
-                   jax_cache=jax_cache)
+                   jax_cache=jax_cache, gpu_memory_mb=gpu_memory or None)
     if dask:
         from learnkit.grading.distributed import grade_on_dask
         batch = grade_on_dask(submissions, out, opts, dask, console=console)

@@ -39,16 +39,41 @@ def _worker_kernels(opts):
     return _pools[key]
 
 
+def machine_slots() -> tuple[int, int, int]:
+    """On a worker: (its first kernel slot, its threads, kernel slots on its machine). The workers
+    on one host, ordered by address, own consecutive slots, so GPUs are shared among all of them
+    (``learnkit.runner.gpu``); without the scheduler's answer, this worker counts alone."""
+    from distributed import get_client, get_worker
+    from distributed.comm.addressing import get_address_host
+
+    me = get_worker()
+    mine = max(1, int(me.state.nthreads))
+    try:
+        host = get_address_host(me.address)
+        workers = get_client().scheduler_info(n_workers=-1)["workers"]
+        here = sorted((a, max(1, int(w.get("nthreads", 1)))) for a, w in workers.items()
+                      if get_address_host(a) == host)
+        if me.address in dict(here):
+            return sum(n for a, n in here if a < me.address), mine, sum(n for _, n in here)
+    except Exception:
+        pass
+    return 0, mine, mine
+
+
 def remote_execute(data: bytes, sub, opts):
     """On a worker: grade ``data`` (the submitted file's bytes) as ``sub`` with ``opts``."""
     from learnkit.grading.grade import execute
+    from learnkit.runner.gpu import base_env as gpu_base_env
 
     work = Path(tempfile.mkdtemp(prefix="learnkit-dask-"))
     try:
         copy = work / (re.sub(r"[^\w.-]", "_", sub.path.name)[:100] or "submission.ipynb")
         copy.write_bytes(data)
         local = dataclasses.replace(sub, path=copy)
-        outcome, nb = execute(local, opts, _worker_kernels(opts))
+        kernels = _worker_kernels(opts)
+        if gpu_base_env():  # this machine's GPUs are shared by the kernels of all its workers
+            opts = dataclasses.replace(opts, gpu_slots=machine_slots())
+        outcome, nb = execute(local, opts, kernels)
         outcome.submission = sub  # the coordinator's path, not the worker's temp copy
         return outcome, nb
     finally:

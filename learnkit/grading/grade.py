@@ -23,6 +23,7 @@ import nbformat
 
 from learnkit.grading.gradebook import Gradebook, export
 from learnkit.grading.limits import DEFAULT_MEMORY_MB, DEFAULT_OUTPUT_MB, KernelWatch, kill_all
+from learnkit.runner import gpu
 from learnkit.runner.execute import (NotebookProblem, NotebookRun, exercise_of, kernel_env, read_notebook,
                                      run_notebook)
 from learnkit.runner.pool import notebook_imports
@@ -46,6 +47,8 @@ class Options:
     prepared_kernels: bool = True  # kernels forked ahead from a server that did the imports (see runner.pool)
     jax_cache: bool = True  # with the jax backend, kernels share a compilation cache (jax_cache_dir)
     preload: tuple = ()  # modules prepared kernels import (default: decided per batch, batch_preload)
+    gpu_memory_mb: float | None = None  # GPU memory per kernel (default: its GPU's share; see runner.gpu)
+    gpu_slots: tuple | None = None  # (first, count, on machine) worker slots here; default (0, workers, workers)
 
 
 @dataclass
@@ -190,7 +193,7 @@ def grading_env(opts: Options, work: Path) -> dict:
     env = kernel_env(_kernel_env(opts.data_dir, work, opts.workers, opts.keras_backend, opts.jax_cache), work,
                      opts.keras_backend)
     env["LEARNKIT_LANG"] = "en"
-    return env
+    return gpu.apply(env, gpu.base_env())  # no preallocation (slot variables: execute)
 
 
 def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbformat.NotebookNode | None]:
@@ -203,6 +206,8 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
     pk = kernels.take() if kernels is not None else None
     work = pk.work if pk is not None else Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
     watch = KernelWatch(opts.memory_mb or None)
+    first, count, on_machine = opts.gpu_slots or (0, opts.workers, opts.workers)
+    slot = gpu.lease(first, count, on_machine, opts.gpu_memory_mb)  # its GPU and memory budget (if any)
     try:
         if hashlib.sha256(sub.path.read_bytes()).hexdigest() != sub.sha256:
             return _failed(sub, "the file changed while the batch was running; grade it again"), None
@@ -212,7 +217,7 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
                 cell.outputs, cell.execution_count = [], None
         copy = work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
         nbformat.write(nb, copy)
-        env = pk.env.copy() if pk is not None else grading_env(opts, work)
+        env = gpu.apply(pk.env.copy() if pk is not None else grading_env(opts, work), slot.env)
         # feedback in the notebook's own language, not the instructor's LEARNKIT_LANG
         env["LEARNKIT_LANG"] = (nb.metadata.get("learnkit") or {}).get("lang") or "en"
         run = run_notebook(copy, nb=nb, cwd=work, env=env,
@@ -225,6 +230,7 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
     finally:
         if pk is not None:
             pk.discard()
+        slot.release()
         shutil.rmtree(work, ignore_errors=True)
     outcome = _outcome(sub, run, watch.peak_mb)
     outcome.duration = time.monotonic() - t0
