@@ -7,6 +7,7 @@ import numpy as np
 
 from learnkit.core import Code, CodingProblem, Exercise, Incorrect, Unattempted
 from learnkit.keras import Dense, relevant_input_dim
+from learnkit.keras.fact_types import ModelFact
 from learnkit.keras.runs import describe_run
 from learnkit.keras.training import CompileSpec, FitSpec, LossDecreased, RunSpec
 from learnkit.keras.training_problems import CompileProblem, CountedModelProblem, TrainingProblem
@@ -150,8 +151,7 @@ history = model.fit(predictors, target, epochs=10)
 
 
 def check_predictions(predicted_prob_true, model, pred_data):
-    import keras
-    if not isinstance(model, keras.Model):
+    if not isinstance(model, ModelFact):
         raise Unattempted("`model` is not a Keras model: build and fit the Titanic model first.")
     try:
         p = np.asarray(predicted_prob_true, dtype=float)
@@ -167,7 +167,7 @@ def check_predictions(predicted_prob_true, model, pred_data):
     if np.any(p < 0) or np.any(p > 1) or not np.all(np.isfinite(p)):
         raise Incorrect("Some values of `predicted_prob_true` are outside [0, 1], so they are not probabilities.")
     try:
-        out = keras.ops.convert_to_numpy(model(np.asarray(pred_data, dtype="float32"), training=False))
+        out = np.asarray(model(np.asarray(pred_data, dtype="float32"), training=False))
     except Exception:  # e.g. the wages model, which takes 9 predictors
         raise Incorrect("`model` cannot make predictions for `pred_data` (10 predictors per passenger): is it still "
                         "the Titanic model of question 5?") from None

@@ -8,6 +8,7 @@ logbook answers "37 epochs" to "when is the cost below 0.09?" — the answer is 
 import numpy as np
 
 from learnkit.core import Code, CodingProblem, Exercise, Incorrect, MultipleChoice, Unattempted
+from learnkit.core.plot_facts import is_axes
 from learnkit.core.numeric import Case, CheckedFunctionProblem, ValuesProblem, check_function, keys_compare
 from learnkit.core.trajectory import TrajectoryProblem, fmt
 
@@ -311,11 +312,10 @@ q7 = MultipleChoice(
 
 # -- q_8: the plot ----------------------------------------------------------------------------------------
 def check_plot(ax):
-    from matplotlib.axes import Axes
     if isinstance(ax, list) and ax and type(ax[0]).__name__ == "Line2D":
         raise Incorrect("`ax` holds the list of lines that `plt.plot` returns. Create the axes with "
                         "`fig, ax = plt.subplots()` and draw on them with `ax.plot(...)`.")
-    if not isinstance(ax, Axes):
+    if not is_axes(ax):
         raise Incorrect(f"`ax` should be the matplotlib axes you plot on (`fig, ax = plt.subplots()`); it is "
                         f"{type(ax).__name__}.", attempt=False)   # `ax` may belong to another plot
     lines = ax.get_lines()

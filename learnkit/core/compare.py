@@ -28,6 +28,9 @@ def describe(value) -> str:
     pd = _pandas()
     if value is None:
         return _("None")
+    described = getattr(type(value), "fact_description", None)  # a fact object standing for a student's value
+    if described is not None:
+        return described(value)
     if pd is not None and isinstance(value, pd.DataFrame):
         return _("a pandas DataFrame of shape {shape}").format(shape=value.shape)
     if pd is not None and isinstance(value, pd.Series):

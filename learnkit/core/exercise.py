@@ -1,6 +1,9 @@
 """An exercise: an ordered set of problems exported to the notebook as ``q_1`` … ``q_N``."""
 from __future__ import annotations
 
+import importlib
+import importlib.util
+import re
 from typing import Any, Mapping, Sequence
 
 from learnkit.core import progress, render
@@ -48,3 +51,38 @@ class Exercise:
         module_globals["exercise"] = self
         module_globals["progress"] = self.progress
         module_globals["__all__"] = [*self.views, "____", "progress"]
+
+
+EXERCISE_ID = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+$")
+
+
+class UnknownExercise(LookupError):
+    """No checker module for that exercise id (the message says why, for the instructor)."""
+
+
+class BrokenChecker(RuntimeError):
+    """The checker module exists but cannot be imported, or exports no ``exercise``."""
+
+
+def load_exercise(exercise_id: str) -> Exercise:
+    """The one place an exercise id ("deep_learning_intro.ex5") becomes its ``Exercise`` (checkers.<id>)."""
+    if not isinstance(exercise_id, str) or not EXERCISE_ID.match(exercise_id):
+        raise UnknownExercise(f"unknown exercise {str(exercise_id)[:100]!r}: not an exercise id")
+    name = "checkers." + exercise_id
+    if not _exists(name):
+        raise UnknownExercise(f"unknown exercise {exercise_id!r}: no checker module {name}")
+    try:
+        module = importlib.import_module(name)
+    except Exception as e:
+        raise BrokenChecker(f"the checker of {exercise_id!r} is broken ({type(e).__name__}: {e})") from e
+    exercise = getattr(module, "exercise", None)
+    if not isinstance(exercise, Exercise):
+        raise BrokenChecker(f"the checker of {exercise_id!r} is broken: {name} defines no `exercise`")
+    return exercise
+
+
+def _exists(name: str) -> bool:
+    try:
+        return importlib.util.find_spec(name) is not None
+    except (ImportError, ValueError):
+        return False

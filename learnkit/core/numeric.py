@@ -17,15 +17,13 @@ flood the notebook).
 """
 from __future__ import annotations
 
-import contextlib
 import copy
-import io
 import types
-import warnings
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe, mismatch, short_repr
+from learnkit.core.facts import quietly
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.problem import FunctionProblem, Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
@@ -145,20 +143,6 @@ def _same(a, b) -> bool:
         return bool(a == b)
     except Exception:
         return a is b
-
-
-@contextlib.contextmanager
-def quietly():
-    """Silence printing and numpy/Python warnings of student code run by a check."""
-    try:
-        import numpy as np
-        errstate = np.errstate(all="ignore")
-    except ImportError:  # pragma: no cover
-        errstate = contextlib.nullcontext()
-    with contextlib.redirect_stdout(io.StringIO()), contextlib.redirect_stderr(io.StringIO()), \
-            warnings.catch_warnings(), errstate:
-        warnings.simplefilter("ignore")
-        yield
 
 
 def run_case(fn: Callable, case: Case):

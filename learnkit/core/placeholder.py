@@ -67,5 +67,8 @@ def _code_uses_blank(code: types.CodeType, depth: int = 0) -> bool:
 
 def uses_blank(fn) -> bool:
     """True if the body of function ``fn`` (or of a function nested in it) still uses ``____``."""
+    from learnkit.core.facts import FunctionFact
+    if isinstance(fn, FunctionFact):  # the kernel reported it
+        return fn.blank
     code = getattr(fn, "__code__", None)
     return isinstance(code, types.CodeType) and _code_uses_blank(code)

@@ -11,6 +11,7 @@ import traceback
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
+from learnkit.core import facts
 from learnkit.core.compare import describe, mismatch, short_repr
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.result import Result, Status
@@ -79,23 +80,76 @@ class Problem:
         return values
 
 
-def evaluate(problem: Problem, ns: Mapping[str, Any], question: str = "", exercise: str = "",
-             passive: bool = False) -> Result:
-    """Judge ``problem`` against namespace ``ns``. Never raises.
+def collect(problem: Problem, ns: Mapping[str, Any], runner=None) -> dict:
+    """Kernel side: the question's facts, ``{"vars": tree, "calls": {ref: {call: outcome}}}``.
 
-    ``passive`` is for judging the student did not ask for (the grader, after each cell).
-
-    Incorrect/AssertionError -> incorrect; Unattempted/PlaceholderError -> unattempted;
-    anything else raised inside the checker -> status error, "checker error in q_N".
+    The variables are encoded (``learnkit.core.facts``), decoded again with the live objects
+    behind them, and judged once, so that every call the check makes of the student's functions
+    and models is executed (by ``runner``, see ``facts.run_in_process``) and recorded. Never raises.
     """
     try:
-        verdict = problem.judge(ns)
+        tree, enc = facts.encode_namespace(ns, problem.vars)
+        calls: dict = {}
+        values = facts.decode_namespace(tree, calls, enc.live, runner)
+    except Exception as e:  # nothing the student holds can stop the facts: report what broke
+        return {"vars": {}, "calls": {}, "error": f"{type(e).__name__}: {short_repr(str(e), 200)}"}
+    if not enc.callable:  # nothing to call: the facts are complete without judging here
+        return {"vars": tree, "calls": {}}
+    try:
+        with facts.quietly():
+            problem.judge(values)
+    except BaseException as e:  # the verdict is decided from the facts, not here
+        if isinstance(e, (KeyboardInterrupt, SystemExit)):
+            raise
+    return {"vars": tree, "calls": {str(k): v for k, v in calls.items() if v}}
+
+
+def decide(problem: Problem, question_facts: Mapping, question: str = "", exercise: str = "",
+           passive: bool = False) -> Result:
+    """The verdict on a question's facts (the grader's side; the student's ``check`` too). Never raises."""
+    try:
+        if not isinstance(question_facts, Mapping):
+            raise facts.MalformedFacts("facts are not a mapping")
+        if question_facts.get("error"):
+            raise facts.MalformedFacts(f"the kernel could not describe the variables ({question_facts['error']})")
+        values = facts.decode_namespace(question_facts.get("vars", {}), facts.clean_calls(question_facts.get("calls")))
+    except facts.MalformedFacts as e:
+        return Result(question=question, status=Status.ERROR, exercise=exercise, points=0.0,
+                      max_points=problem.points,
+                      message=_("the kernel sent malformed facts for {q}: {reason}").format(
+                          q=question or "this question", reason=short_repr(str(e), 200)))
+    return judge_values(problem, values, question, exercise, passive)
+
+
+def evaluate(problem: Problem, ns: Mapping[str, Any], question: str = "", exercise: str = "",
+             passive: bool = False, runner=None) -> Result:
+    """Judge ``problem`` against namespace ``ns``: ``decide(collect(ns))``. Never raises.
+
+    ``passive`` is for judging the student did not ask for (the grader, after each cell).
+    """
+    with facts.installed_context(facts.collect_context()):
+        return decide(problem, collect(problem, ns, runner), question, exercise, passive)
+
+
+def judge_values(problem: Problem, values: Mapping[str, Any], question: str = "", exercise: str = "",
+                 passive: bool = False) -> Result:
+    """Judge decoded values. Never raises.
+
+    Incorrect/AssertionError -> incorrect; Unattempted/PlaceholderError -> unattempted;
+    a missing or malformed fact -> error; anything else raised inside the checker -> status
+    error, "checker error in q_N".
+    """
+    try:
+        verdict = problem.judge(values)
     except Incorrect as e:
         verdict = Verdict(Status.UNATTEMPTED if passive and not e.attempt else Status.INCORRECT, str(e))
     except AssertionError as e:  # learntools-style `assert cond, "message"` in check functions
         verdict = Verdict(Status.INCORRECT, str(e) or _("Your answer is not correct yet."))
     except (Unattempted, PlaceholderError) as e:
         verdict = Verdict(Status.UNATTEMPTED, str(e))
+    except (facts.FactMissing, facts.MalformedFacts) as e:
+        verdict = Verdict(Status.ERROR, _("the kernel's facts for {q} are incomplete: {reason}").format(
+            q=question or "this question", reason=short_repr(str(e), 200)))
     except Exception as e:  # a bug in the checker: contain it, keep the reason short
         where = traceback.extract_tb(e.__traceback__)[-1]
         reason = f"{type(e).__name__}: {short_repr(str(e), 160)}"

@@ -19,6 +19,18 @@ class Status(str, enum.Enum):
         return self.value
 
 
+class RunStatus(str, enum.Enum):
+    """How the run of a whole notebook ended (not a question's verdict)."""
+
+    OK = "ok"            # every cell ran (student errors included)
+    TIMEOUT = "timeout"  # a cell or the whole notebook ran past its time limit
+    KILLED = "killed"    # the kernel died, or a limit (memory) killed it
+    ERROR = "error"      # the notebook could not be run or judged (the reason says why)
+
+    def __str__(self) -> str:
+        return self.value
+
+
 # When the same question is judged several times (after several cells), the
 # grade is the best one reached: a correct model at any point earns the point.
 RANK = {

@@ -3,6 +3,7 @@
 from learnkit.keras.facts import (CallbackFacts, CompileFacts, FitFacts, LayerFacts, ModelFacts, NotAHistory,
                                   NotAModel, activation_name, callback_facts, canonical_loss, canonical_metric,
                                   compile_facts, fit_facts, model_facts)
+from learnkit.keras import fact_types  # noqa: F401  (Keras objects as facts: registers their encodings)
 from learnkit.keras.problems import KerasModelProblem, relevant_input_dim
 from learnkit.keras.spec import (Activation, BatchNormalization, Dense, Dropout, Layer, LayerSpec,
                                  first_difference, spec_summary)

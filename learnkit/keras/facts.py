@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import math
 import re
+import sys
 import warnings
 from dataclasses import dataclass, field
 
@@ -265,7 +266,13 @@ def _count(weights) -> int:
 
 
 def model_facts(obj, name: str = "model") -> ModelFacts:
-    """Facts about a Keras model; raises ``NotAModel`` for anything else."""
+    """Facts about a Keras model (live, or as the kernel reported it); raises ``NotAModel`` for anything else."""
+    from learnkit.keras.fact_types import ModelFact
+    if isinstance(obj, ModelFact):
+        return obj.facts
+    if "keras" not in sys.modules:  # (the grader) no live model can exist without Keras loaded
+        raise NotAModel(_("`{name}` should be a Keras model; yours is {actual}.").format(
+            name=name, actual=describe(obj)))
     import keras
     if isinstance(obj, type) and issubclass(obj, keras.Model):
         raise NotAModel(_("`{name}` is the class {cls} itself, not a model: call it, e.g. "
@@ -364,8 +371,9 @@ class FitFacts:
 
 def fit_facts(history, name: str = "history") -> FitFacts:
     """Facts about ``history = model.fit(...)``; ``history.history`` (a dict) is accepted too."""
-    import keras
-    if isinstance(history, keras.callbacks.History):
+    from learnkit.keras.fact_types import HistoryFact
+    keras = sys.modules.get("keras")
+    if isinstance(history, HistoryFact) or keras is not None and isinstance(history, keras.callbacks.History):
         params, log, epochs = dict(history.params or {}), dict(history.history or {}), list(history.epoch)
     elif isinstance(history, dict) and history and all(isinstance(v, (list, tuple)) for v in history.values()):
         params, log = {}, history
@@ -398,8 +406,11 @@ _CALLBACK_FIELDS = ("monitor", "patience", "min_delta", "restore_best_weights", 
 
 def callback_facts(cb, name: str = "callback") -> CallbackFacts:
     """EarlyStopping, ModelCheckpoint, ... -> their settings (min_delta as the positive value given)."""
-    import keras
-    if not isinstance(cb, keras.callbacks.Callback):
+    from learnkit.keras.fact_types import CallbackFact
+    if isinstance(cb, CallbackFact):
+        return cb.facts
+    keras = sys.modules.get("keras")
+    if keras is None or not isinstance(cb, keras.callbacks.Callback):
         raise Incorrect(_("`{name}` should be a Keras callback such as keras.callbacks.EarlyStopping(...); "
                           "yours is {actual}.").format(name=name, actual=describe(cb)))
     public = {k: _simple(v) for k, v in vars(cb).items() if not k.startswith("_")

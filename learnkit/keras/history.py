@@ -29,6 +29,7 @@ import weakref
 from dataclasses import dataclass
 from typing import Any, Mapping
 
+from learnkit.core import facts as factlib
 from learnkit.core.compare import describe
 from learnkit.i18n import _
 from learnkit.keras.facts import NotAHistory as _FactsNotAHistory
@@ -104,6 +105,9 @@ def _keras_classes() -> tuple[tuple[type, ...], tuple[type, ...]]:
 
 
 def _is_keras_model(value) -> bool:
+    from learnkit.keras.fact_types import ModelFact
+    if isinstance(value, ModelFact):
+        return True
     _h, models = _keras_classes()
     return bool(models) and isinstance(value, models)
 
@@ -666,6 +670,27 @@ def watch() -> HistoryLog:
     return log
 
 
+MAX_SEEN = 50  # histories reported to the grader (the latest ones)
+_reported: list | None = None  # what the kernel reported, while the grader judges its facts
+
+
 def seen_histories() -> list[SeenHistory]:
     """Snapshots of every History the notebook has held so far, oldest first."""
-    return log.seen()
+    return list(_reported) if _reported is not None else log.seen()
+
+
+def _install_reported(value):
+    global _reported
+    if not isinstance(value, list) or not all(isinstance(s, SeenHistory) for s in value):
+        raise factlib.MalformedFacts("bad history memory")
+    previous, _reported = _reported, value
+
+    def undo():
+        global _reported
+        _reported = previous
+    return undo
+
+
+factlib.register_dataclass(SeenHistory)
+factlib.register_dataclass(ModelInfo)
+factlib.register_context("keras.histories", lambda: log.seen()[-MAX_SEEN:], _install_reported)

@@ -18,6 +18,7 @@ validation data) and the values. ``history.model`` is the model that was trained
 from __future__ import annotations
 
 import math
+import sys
 from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
@@ -267,14 +268,18 @@ class RunSpec:
 
 def history_model(history, name: str = "history"):
     """The model a History belongs to; Incorrect (with a message) for anything but a History from fit."""
-    import keras
-    if isinstance(history, keras.Model):
+    from learnkit.core.facts import as_fact
+    from learnkit.keras.fact_types import HistoryFact, ModelFact
+    keras = sys.modules.get("keras")
+    if keras is not None and isinstance(history, (keras.Model, keras.callbacks.History)):
+        history = as_fact(history)  # a live object (direct callers; checks always get facts)
+    if isinstance(history, ModelFact):
         raise NotAHistory(_("`{name}` is the model itself; it should be what fit returns: "
                             "`{name} = model.fit(...)`.").format(name=name))
     if isinstance(history, dict):
         raise NotAHistory(_("`{name}` is a dict (history.history?); keep the History that fit returns: "
                             "`{name} = model.fit(...)`.").format(name=name))
-    if not isinstance(history, keras.callbacks.History):
+    if not isinstance(history, HistoryFact):
         raise NotAHistory(_("`{name}` should be what `model.fit(...)` returned; yours is {actual}.").format(
             name=name, actual=describe(history)))
     model = history.model

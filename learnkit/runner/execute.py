@@ -22,8 +22,9 @@ from pathlib import Path
 import nbformat
 from nbclient import NotebookClient
 
-from learnkit.core.result import Result, Status
-from learnkit.runner.kernel import sign
+from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
+from learnkit.core.result import Result, RunStatus, Status
+from learnkit.runner.verdicts import judge_facts, unjudged
 
 EXERCISE_IMPORT = re.compile(r"^\s*from\s+checkers\.([\w.]+)\s+import", re.M)
 TRUNCATED = "[learnkit: output truncated: the notebook printed more than {mb:g} MB; the rest was dropped]\n"
@@ -38,19 +39,19 @@ class NotebookRun:
     path: str
     exercise: str | None
     results: dict[str, Result] = field(default_factory=dict)
-    status: str = "ok"  # ok | timeout | killed | error (the run, not a question)
+    status: RunStatus = RunStatus.OK  # the run, not a question
     reason: str = ""
     cell_errors: list[dict] = field(default_factory=list)  # {cell, ename, evalue}
     duration: float = 0.0
     notebook: nbformat.NotebookNode | None = None  # executed, with outputs
-    histories: list[dict] = field(default_factory=list)  # learning curves seen (kernel.histories_payload)
+    histories: list[dict] = field(default_factory=list)  # learning curves seen (verdicts.Judged.histories)
     compute: float = 0.0  # seconds spent running student cells (kernel-side clock)
-    judge: float = 0.0  # seconds the tracker spent judging after cells
+    judge: float = 0.0  # seconds spent on facts: collecting them in the kernel and judging them here
     output_truncated: bool = False
 
     @property
     def ok(self) -> bool:
-        return self.status == "ok"
+        return self.status is RunStatus.OK
 
 
 def read_notebook(path: str | Path) -> nbformat.NotebookNode:
@@ -205,23 +206,22 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
     try:
         nb = nb if nb is not None else read_notebook(path)
     except (NotebookProblem, OSError) as e:
-        run.status, run.reason = "error", f"cannot read notebook: {e}"
+        run.status, run.reason = RunStatus.ERROR, f"cannot read notebook: {e}"
         return run
     run.exercise = exercise = exercise or exercise_of(nb)
     if not exercise:
-        run.status, run.reason = "error", "no learnkit exercise found (no `from checkers.<course>.<exercise> import` line)"
+        run.status, run.reason = RunStatus.ERROR, "no learnkit exercise found (no `from checkers.<course>.<exercise> import` line)"
         return run
     try:
-        __import__("checkers." + exercise, fromlist=["exercise"]).exercise
-    except Exception as e:
-        run.status, run.reason = "error", f"unknown exercise {exercise!r} ({type(e).__name__}: {e})"
+        checker = load_exercise(exercise)  # the grader's own copy: questions, points and rules come from here
+    except (UnknownExercise, BrokenChecker) as e:
+        run.status, run.reason = RunStatus.ERROR, str(e)
         return run
 
     work = Path(tempfile.mkdtemp(prefix="learnkit-run-"))
-    secret = secrets.token_hex(32)
-    results_path = work / f"results-{secrets.token_hex(8)}.json"
+    facts_path = work / f"facts-{secrets.token_hex(8)}.jsonl"
     ticket = work / f"ticket-{secrets.token_hex(8)}.json"
-    ticket.write_text(json.dumps({"exercise": exercise, "results": str(results_path), "secret": secret}))
+    ticket.write_text(json.dumps({"exercise": exercise, "facts": str(facts_path)}))
     kenv = kernel_env(env, work, keras_backend)
     setup = ""
     if kernel is not None:  # a prepared kernel: bring its environment and folder to this submission's
@@ -232,8 +232,9 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
                  f"for _learnkit_k in {removed!r}: _learnkit_os.environ.pop(_learnkit_k, None)\n"
                  f"_learnkit_os.chdir({folder!r})\ndel _learnkit_os\n")
     preamble = nbformat.v4.new_code_cell(
-        f"{setup}import learnkit.runner.kernel as _learnkit_kernel\n_learnkit_kernel.install({str(ticket)!r})\n"
-        "del _learnkit_kernel")
+        f"{setup}import learnkit.runner.gpu as _learnkit_gpu\n_learnkit_gpu.apply_tensorflow_limit()\n"
+        f"import learnkit.runner.kernel as _learnkit_kernel\n_learnkit_kernel.install({str(ticket)!r})\n"
+        "del _learnkit_kernel, _learnkit_gpu")
     preamble.metadata["tags"] = ["learnkit-preamble"]
     nb.cells.insert(0, preamble)
     deadline = None if timeout is None else t0 + timeout
@@ -256,13 +257,13 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
                 client.execute_cell(cell, current)
     except CellTimeoutError:
         budget_left = deadline is not None and time.monotonic() >= deadline - 1
-        run.status = "timeout"
+        run.status = RunStatus.TIMEOUT
         run.reason = (f"the notebook took longer than its time limit of {timeout:.0f} s (in cell {current})"
                       if budget_left else f"cell {current} ran longer than the cell time limit of {cell_timeout:.0f} s")
     except DeadKernelError:
-        run.status, run.reason = "killed", f"the kernel died in cell {current} (the notebook crashed or exited)"
+        run.status, run.reason = RunStatus.KILLED, f"the kernel died in cell {current} (the notebook crashed or exited)"
     except Exception as e:  # nbclient/zmq trouble: report, never crash the batch
-        run.status, run.reason = "error", f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
+        run.status, run.reason = RunStatus.ERROR, f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
     finally:
         try:  # we own the kernel manager, so nbclient leaves the kernel alive: stop it ourselves
             if client.km is not None:
@@ -273,7 +274,7 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
             watcher.stop()
         shutil.rmtree(spec_dir, ignore_errors=True)
     if watcher is not None and getattr(watcher, "reason", ""):
-        run.status, run.reason = "killed", watcher.reason
+        run.status, run.reason = RunStatus.KILLED, watcher.reason
 
     nb.cells.pop(0)
     run.notebook = nb
@@ -282,44 +283,12 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "error":
                 run.cell_errors.append({"cell": i, "ename": out.get("ename", ""), "evalue": out.get("evalue", "")})
-    _read_results(run, results_path, secret, exercise)
-    _fill_missing(run)
+    judged = judge_facts(facts_path, checker)
+    run.histories, run.compute, run.judge = judged.histories, judged.compute, judged.collect + judged.judge
+    if judged.problems and run.status is RunStatus.OK:
+        run.reason = "; ".join(dict.fromkeys(judged.problems))[:500]
+    run.results = unjudged(checker, Status(run.status.value) if run.status is not RunStatus.OK else None,
+                           run.reason, judged.results)
     run.duration = time.monotonic() - t0
     shutil.rmtree(work, ignore_errors=True)
     return run
-
-
-def _read_results(run: NotebookRun, path: Path, secret: str, exercise: str) -> None:
-    try:
-        blob = json.loads(path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return
-    if not isinstance(blob, dict) or not isinstance(blob.get("payload"), str) \
-            or not isinstance(blob.get("mac"), str) or sign(blob["payload"], secret) != blob["mac"]:
-        run.results = {"__forged__": Result("*", Status.ERROR, "the grading results were tampered with", 0, 0, exercise)}
-        return
-    payload = json.loads(blob["payload"])
-    run.results = {q: Result.from_dict(d) for q, d in payload.get("results", {}).items()}
-    run.histories = payload.get("histories") or []
-    run.compute = float(payload.get("compute") or 0.0)
-    run.judge = float(payload.get("judge") or 0.0)
-    if payload.get("tampered") and run.status == "ok":
-        run.status, run.reason = "error", f"the notebook modified grading code ({payload['tampered']})"
-
-
-def _fill_missing(run: NotebookRun) -> None:
-    """Questions never judged (or only unattempted) get the run's fate when it ended badly."""
-    exercise = __import__("checkers." + run.exercise, fromlist=["exercise"]).exercise
-    forged = run.results.pop("__forged__", None)
-    if forged is not None and run.status == "ok":
-        run.status, run.reason = "error", forged.message
-    for q, view in exercise.views.items():
-        r = run.results.get(q)
-        if forged is not None:
-            run.results[q] = Result(q, Status.ERROR, forged.message, 0.0, view.problem.points, exercise.id)
-        elif run.status in ("timeout", "killed") and (r is None or r.status is Status.UNATTEMPTED):
-            run.results[q] = Result(q, Status(run.status), run.reason, 0.0, view.problem.points, exercise.id)
-        elif r is None:
-            reason = run.reason or "the notebook never reached a point where this question could be judged"
-            run.results[q] = Result(q, Status.ERROR if run.status == "error" else Status.UNATTEMPTED,
-                                    reason, 0.0, view.problem.points, exercise.id)

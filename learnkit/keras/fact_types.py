@@ -1,0 +1,159 @@
+"""Keras models, histories and callbacks as facts (see ``learnkit.core.facts``).
+
+A live model travels as its ``ModelFacts`` (layers, input shape, parameter counts, compile
+settings, all read through the public Keras API); a History as its ``history`` dict,
+``params`` and ``epoch`` list and its model; a callback as its ``CallbackFacts`` and the model
+it last trained. Checks receive ``ModelFact``/``HistoryFact``/``CallbackFact`` objects: the
+same model behind two histories is the same ``ModelFact`` (identity survives encoding), and
+calling a ``ModelFact`` answers with the predictions the kernel recorded.
+
+Matching never imports Keras: a value can only be a Keras object if Keras is in ``sys.modules``.
+"""
+from __future__ import annotations
+
+import sys
+
+from learnkit.core import facts as F
+from learnkit.keras.facts import CallbackFacts, CompileFacts, LayerFacts, ModelFacts, callback_facts, model_facts
+
+for _cls in (ModelFacts, LayerFacts, CompileFacts, CallbackFacts):
+    F.register_dataclass(_cls)
+
+
+def _keras():
+    return sys.modules.get("keras")
+
+
+def _isinstance(value, path: str) -> bool:
+    keras = _keras()
+    if keras is None:
+        return False
+    obj = keras
+    for part in path.split("."):
+        obj = getattr(obj, part, None)
+        if obj is None:
+            return False
+    return isinstance(value, obj)
+
+
+class ModelFact(F.FunctionFact):
+    """A Keras model as the kernel described it; calling it replays the recorded predictions."""
+
+    def __init__(self, facts: ModelFacts, calls: dict, live_call=None):
+        super().__init__(facts.cls, False, calls, live_call)
+        self.facts = facts
+
+    def fact_description(self) -> str:
+        from learnkit.i18n import _
+        return _("a Keras {cls} model").format(cls=self.facts.cls)
+
+    def __repr__(self) -> str:
+        return f"<{self.facts.cls} model: {self.facts.summary()}>"
+
+
+class HistoryFact:
+    """What ``model.fit`` returned: ``history`` (key -> list of floats), ``params``, ``epoch``, ``model``."""
+
+    def __init__(self, history: dict, params: dict, epoch: list, model: ModelFact | None):
+        self.history, self.params, self.epoch, self.model = history, params, epoch, model
+
+    def fact_description(self) -> str:
+        from learnkit.i18n import _
+        return _("a History of {n} epochs").format(n=len(self.epoch))
+
+    def __repr__(self) -> str:
+        return f"<History: {len(self.epoch)} epochs, keys {', '.join(map(str, self.history))}>"
+
+
+class CallbackFact:
+    """A Keras callback's settings (``facts``) and the model it last trained (``model``, or None)."""
+
+    def __init__(self, facts: CallbackFacts, model: ModelFact | None):
+        self.facts, self.model = facts, model
+
+    def fact_description(self) -> str:
+        return f"a {self.facts.cls}"
+
+
+# ------------------------------------------------------------------ encoding (kernel side)
+def _encode_model(model, enc: F.Encoder, depth: int):
+    n, seen = enc.ref(model)
+    enc.callable = True
+    if seen:
+        return {"$t": "ref", "ref": n}
+    return {"$t": "keras.model", "ref": n, "facts": enc(model_facts(model), depth)}
+
+
+def _encode_history(history, enc: F.Encoder, depth: int):
+    n, seen = enc.ref(history)
+    if seen:
+        return {"$t": "ref", "ref": n}
+    log = {str(k): [_number(v) for v in values] if isinstance(values, (list, tuple)) else values
+           for k, values in dict(getattr(history, "history", None) or {}).items()}
+    params = {str(k): v for k, v in dict(getattr(history, "params", None) or {}).items()
+              if isinstance(v, (int, float, str, bool))}
+    model = getattr(history, "model", None)
+    return {"$t": "keras.history", "ref": n, "history": enc(log, depth), "params": enc(params, depth),
+            "epoch": enc([int(e) for e in list(getattr(history, "epoch", None) or [])], depth),
+            "model": enc(model, depth) if model is not None else None}
+
+
+def _encode_callback(cb, enc: F.Encoder, depth: int):
+    n, seen = enc.ref(cb)
+    if seen:
+        return {"$t": "ref", "ref": n}
+    model = getattr(cb, "model", None)
+    return {"$t": "keras.callback", "ref": n, "facts": enc(callback_facts(cb), depth),
+            "model": enc(model, depth) if model is not None and _isinstance(model, "Model") else None}
+
+
+def _number(v):
+    try:
+        return float(v)
+    except (TypeError, ValueError):
+        return v
+
+
+# ------------------------------------------------------------------ decoding (untrusted)
+def _run_model(model):
+    def call(args, kwargs):
+        import keras
+        try:
+            out = keras.ops.convert_to_numpy(model(*args, **kwargs))
+        except Exception as e:
+            return {"raised": F.exception_name(e), "message": str(e)[:2000]}
+        return {"result": F.Encoder()(out)}
+    return call
+
+
+def _decode_model(node, dec: F.Decoder, depth: int):
+    facts = dec(node.get("facts"), depth)
+    if not isinstance(facts, ModelFacts):
+        raise F.MalformedFacts("a model without its facts")
+    n = F._int(node, "ref")
+    live = dec.live.get(n)
+    return dec.remember(node, ModelFact(facts, dec.calls.setdefault(n, {}), None if live is None else _run_model(live)))
+
+
+def _decode_history(node, dec: F.Decoder, depth: int):
+    fact = dec.remember(node, HistoryFact({}, {}, [], None))
+    log, params, epoch = dec(node.get("history"), depth), dec(node.get("params"), depth), dec(node.get("epoch"), depth)
+    model = dec(node.get("model"), depth)
+    if not isinstance(log, dict) or not isinstance(params, dict) or not isinstance(epoch, list) \
+            or not (model is None or isinstance(model, ModelFact)):
+        raise F.MalformedFacts("bad history")
+    fact.history, fact.params, fact.epoch, fact.model = log, params, epoch, model
+    return fact
+
+
+def _decode_callback(node, dec: F.Decoder, depth: int):
+    facts, model = dec(node.get("facts"), depth), dec(node.get("model"), depth)
+    if not isinstance(facts, CallbackFacts) or not (model is None or isinstance(model, ModelFact)):
+        raise F.MalformedFacts("bad callback")
+    return dec.remember(node, CallbackFact(facts, model))
+
+
+F.register("keras.model", lambda v: _isinstance(v, "Model"), _encode_model, _decode_model)
+F.register("keras.history", lambda v: _isinstance(v, "callbacks.History"), _encode_history, _decode_history)
+F.register("keras.callback", lambda v: _isinstance(v, "callbacks.Callback") and not _isinstance(v, "callbacks.History"),
+           _encode_callback, _decode_callback)
