@@ -165,8 +165,8 @@ def _opaque_node(value, why: str = "") -> dict:
 
 
 def _generic(value, enc: Encoder, depth: int):
-    from learnkit.core.placeholder import is_placeholder
-    if is_placeholder(value):
+    from learnkit.core.placeholder import PLACEHOLDER
+    if value is PLACEHOLDER:  # (inside containers too: checks look for it in the decoded values)
         return {"$t": "blank"}
     if isinstance(value, np.generic) and value.dtype.kind in "biufc":
         return {"$t": "np", "dtype": value.dtype.str, "b64": base64.b64encode(value.tobytes()).decode()}
@@ -329,7 +329,10 @@ def _decode_array(node, dec: Decoder, depth: int):
     dec.bytes += size * dt.itemsize
     if dec.bytes > MAX_ARRAY_BYTES:
         raise MalformedFacts("arrays too large")
-    raw = base64.b64decode(_str(node, "b64", 4 * MAX_ARRAY_BYTES // 3 + 8), validate=True)
+    try:
+        raw = base64.b64decode(_str(node, "b64", 4 * MAX_ARRAY_BYTES // 3 + 8), validate=True)
+    except ValueError:  # binascii.Error
+        raise MalformedFacts("array data is not base64") from None
     if len(raw) != size * dt.itemsize:
         raise MalformedFacts("array data does not match its shape")
     return np.frombuffer(raw, dtype=dt).reshape(shape).copy()
