@@ -49,7 +49,8 @@ def _kernels_left() -> list[int]:
             if any(k in " ".join(p.cmdline()) for k in ("ipykernel", "forkserver"))]
 
 
-def _batch(tmp_path: Path, prepared: bool, n: int = 4):
+def _batch(tmp_path: Path, prepared: bool, n: int = 4, sandbox: bool = False):
+    """(unsandboxed: the probe reads its parent's command line; tests/test_sandbox.py covers sandboxed kernels)"""
     subs = tmp_path / "subs"
     subs.mkdir()
     probes = {}
@@ -57,7 +58,7 @@ def _batch(tmp_path: Path, prepared: bool, n: int = 4):
         probes[f"s{i}"] = tmp_path / f"probe-{i}.json"
         _submission(subs, f"s{i}", probes[f"s{i}"], lang="zh-TW" if i == 1 else None)
     batch = grade([subs], tmp_path / "out", Options(workers=2, prepared_kernels=prepared, cell_timeout=60,
-                                                    timeout=120), console=False)
+                                                    timeout=120, sandbox=sandbox), console=False)
     seen = {k: json.loads(p.read_text()) for k, p in probes.items()}
     return batch, seen
 

@@ -24,6 +24,7 @@ import nbformat
 from learnkit.grading.gradebook import Gradebook, export
 from learnkit.grading.limits import DEFAULT_MEMORY_MB, DEFAULT_OUTPUT_MB, KernelWatch, kill_all
 from learnkit.runner import gpu
+from learnkit.runner import sandbox as sandbox_mod
 from learnkit.runner.execute import (NotebookProblem, NotebookRun, exercise_of, kernel_env, read_notebook,
                                      run_notebook)
 from learnkit.runner.pool import notebook_imports
@@ -49,6 +50,9 @@ class Options:
     preload: tuple = ()  # modules prepared kernels import (default: decided per batch, batch_preload)
     gpu_memory_mb: float | None = None  # GPU memory per kernel (default: its GPU's share; see runner.gpu)
     gpu_slots: tuple | None = None  # (first, count, on machine) worker slots here; default (0, workers, workers)
+    sandbox: bool = True  # every kernel in its own sandbox (learnkit.runner.sandbox); False: NOT SANDBOXED
+    write_quota_mb: float = sandbox_mod.DEFAULT_QUOTA_MB  # a sandboxed kernel's /tmp and working folder, each
+    hide: tuple = ()  # host folders kernels must not see even under a visible one (grade: submissions, --out)
 
 
 @dataclass
@@ -74,6 +78,7 @@ class Outcome:
     peak_mb: float = 0.0
     truncated: bool = False
     histories: list = field(default_factory=list)  # learning curves, for artifacts.histories
+    sandboxed: bool = False  # the kernel ran in its own sandbox (False: shown as NOT SANDBOXED)
 
     @property
     def points(self) -> tuple[float, float]:
@@ -205,6 +210,7 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
     t0 = time.monotonic()  # the duration includes waiting for a prepared kernel
     pk = kernels.take() if kernels is not None else None
     work = pk.work if pk is not None else Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
+    box = pk.sandbox if pk is not None else None
     watch = KernelWatch(opts.memory_mb or None)
     first, count, on_machine = opts.gpu_slots or (0, opts.workers, opts.workers)
     slot = gpu.lease(first, count, on_machine, opts.gpu_memory_mb)  # its GPU and memory budget (if any)
@@ -216,14 +222,18 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
         copy = work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
-        nbformat.write(nb, copy)
+        nbformat.write(nb, pk.host_path(copy) if pk is not None else copy)  # a sandboxed kernel's own tmpfs
         env = gpu.apply(pk.env.copy() if pk is not None else grading_env(opts, work), slot.env)
+        if pk is None and opts.sandbox:
+            sandbox_mod.require()
+            box = sandbox_mod.Sandbox.create(work=work, **sandbox_options(opts, env))
         # feedback in the notebook's own language, not the instructor's LEARNKIT_LANG
         env["LEARNKIT_LANG"] = (nb.metadata.get("learnkit") or {}).get("lang") or "en"
         run = run_notebook(copy, nb=nb, cwd=work, env=env,
                            exercise=sub.exercise, cell_timeout=opts.cell_timeout, timeout=opts.timeout,
                            keras_backend=opts.keras_backend, on_kernel_start=watch,
-                           max_output_bytes=int(opts.max_output_mb * 1e6), kernel=pk)
+                           max_output_bytes=int(opts.max_output_mb * 1e6), kernel=pk,
+                           sandbox=box if pk is None else None)
         pk = None  # run_notebook shut it down
     except Exception as e:  # the grader's own trouble with this file: an error row, the batch goes on
         return _failed(sub, f"the grader could not run this notebook ({type(e).__name__}: {e})"[:300]), None
@@ -232,8 +242,11 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
             pk.discard()
         slot.release()
         shutil.rmtree(work, ignore_errors=True)
+        if box is not None:
+            box.cleanup()
     outcome = _outcome(sub, run, watch.peak_mb)
     outcome.duration = time.monotonic() - t0
+    outcome.sandboxed = run.sandboxed
     return outcome, run.notebook
 
 
@@ -263,6 +276,11 @@ def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=Non
     """Grade every submission under ``paths`` into ``out_dir``/gradebook.sqlite, then export."""
     opts = opts or Options()
     out_dir = Path(out_dir)
+    if opts.sandbox and pool is None:
+        sandbox_mod.require()  # refuse rather than run students' code unconfined (--no-sandbox to do so)
+    if opts.sandbox:  # never visible to a kernel, even under a folder it may read
+        opts = dataclasses.replace(opts, hide=tuple(opts.hide) + tuple(
+            str(p.resolve() if p.is_dir() else p.resolve().parent) for p in map(Path, paths)) + (str(out_dir.resolve()),))
     out_dir.mkdir(parents=True, exist_ok=True)
     batch = Batch(out_dir, out_dir / GRADEBOOK)
     t0 = time.monotonic()
@@ -355,6 +373,14 @@ def batch_preload(todo: list[Submission]) -> tuple[str, ...]:
     return tuple(preload_for([s.imports for s in runnable], exercise, extra))
 
 
+def sandbox_options(opts: Options, env: dict) -> dict:
+    """What a kernel's sandbox shows (``Sandbox.create`` keywords): the datasets read-only, the
+    JAX compilation cache read-write (shared by the batch; see docs), ``opts.hide`` covered."""
+    data = tuple(d for d in (env.get("LEARNKIT_DATA") or "").split(os.pathsep) if d)
+    shared = tuple(d for d in [env.get("JAX_COMPILATION_CACHE_DIR")] if d)
+    return {"data": data, "shared": shared, "hide": tuple(map(str, opts.hide)), "quota_mb": opts.write_quota_mb}
+
+
 def kernel_pool(opts: Options, limit: int | None = None, ahead: int | None = None):
     """Prepared kernels for ``opts`` (a fork server importing ``opts.preload`` where the OS can
     fork; else kernels that import it themselves), at most ``limit`` of them."""
@@ -371,7 +397,9 @@ def kernel_pool(opts: Options, limit: int | None = None, ahead: int | None = Non
             server = ForkServer(list(opts.preload), env_for(home), str(home))
         except Exception:  # cannot start one: prepared kernels import the modules themselves instead
             server = None
-    return KernelPool(env_for, list(opts.preload), ahead=ahead or max(1, opts.workers), limit=limit, server=server)
+    box = sandbox_options(opts, env_for(Path(tempfile.gettempdir()))) if opts.sandbox else None
+    return KernelPool(env_for, list(opts.preload), ahead=ahead or max(1, opts.workers), limit=limit, server=server,
+                      sandbox=box)
 
 
 def _save_notebook(out_dir: Path, sub: Submission, nb) -> None:

@@ -48,6 +48,7 @@ class NotebookRun:
     compute: float = 0.0  # seconds spent running student cells (kernel-side clock)
     judge: float = 0.0  # seconds spent on facts: collecting them in the kernel and judging them here
     output_truncated: bool = False
+    sandboxed: bool = False  # the kernel ran in its own sandbox (learnkit.runner.sandbox)
 
     @property
     def ok(self) -> bool:
@@ -157,10 +158,12 @@ _quiet = _QuietAbandonedPolls()
 logging.getLogger("asyncio").addFilter(_quiet)
 
 
-def _kernel_manager(env: dict):
+def _kernel_manager(env: dict, sandbox=None):
     """A kernel running *this* interpreter (not whatever 'python3' a user spec names).
 
     Async, like nbclient's default: with a blocking client a dead kernel hangs the iopub wait.
+    ``sandbox``: a ``learnkit.runner.sandbox.Sandbox``: the kernel starts inside it (bwrap) and
+    talks over ipc sockets in its private folder; interrupts go by message (no signal crosses bwrap).
     """
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
@@ -168,10 +171,15 @@ def _kernel_manager(env: dict):
     spec_dir = Path(tempfile.mkdtemp(prefix="learnkit-kspec-"))
     (spec_dir / "learnkit").mkdir()
     (spec_dir / "learnkit" / "kernel.json").write_text(json.dumps({
-        "argv": [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "learnkit", "language": "python"}))
+        "argv": sandbox.kernel_command() if sandbox is not None else
+        [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
+        "display_name": "learnkit", "language": "python",
+        **({"interrupt_mode": "message"} if sandbox is not None else {})}))
     ksm = KernelSpecManager(kernel_dirs=[str(spec_dir)], ensure_native_kernel=False)
-    return AsyncKernelManager(kernel_name="learnkit", kernel_spec_manager=ksm), spec_dir
+    km = AsyncKernelManager(kernel_name="learnkit", kernel_spec_manager=ksm)
+    if sandbox is not None:
+        sandbox.configure(km)
+    return km, spec_dir
 
 
 def kernel_env(env: dict | None, work: Path, keras_backend: str | None = None) -> dict:
@@ -188,7 +196,7 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
                  cell_timeout: float = 600, timeout: float | None = None, exercise: str | None = None,
                  keras_backend: str | None = None, on_kernel_start=None,
                  nb: nbformat.NotebookNode | None = None, max_output_bytes: int | None = None,
-                 kernel=None) -> NotebookRun:
+                 kernel=None, sandbox=None) -> NotebookRun:
     """Run every cell (continuing after student errors) and collect the tracked verdicts.
 
     ``kernel``: a ``learnkit.runner.pool.PreparedKernel`` to run on instead of starting one
@@ -198,6 +206,8 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
     ``timeout`` bounds the whole notebook; ``cell_timeout`` each cell. ``on_kernel_start(km)``
     lets a caller watch the kernel process; it may return a watcher with ``stop()`` and
     ``reason`` (a non-empty reason means the watcher killed the kernel: status ``killed``).
+    ``sandbox``: a ``learnkit.runner.sandbox.Sandbox`` to start the kernel in (a prepared kernel
+    brings its own); the runner's private files then live in its private folder.
     """
     from nbclient.exceptions import CellTimeoutError, DeadKernelError
 
@@ -218,7 +228,9 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
         run.status, run.reason = RunStatus.ERROR, str(e)
         return run
 
-    work = Path(tempfile.mkdtemp(prefix="learnkit-run-"))
+    sandbox = getattr(kernel, "sandbox", None) if kernel is not None else sandbox
+    run.sandboxed = sandbox is not None
+    work = Path(tempfile.mkdtemp(prefix="learnkit-run-", dir=sandbox.run if sandbox is not None else None))
     facts_path = work / f"facts-{secrets.token_hex(8)}.jsonl"
     ticket = work / f"ticket-{secrets.token_hex(8)}.json"
     ticket.write_text(json.dumps({"exercise": exercise, "facts": str(facts_path)}))
@@ -244,7 +256,7 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
             return cell_timeout
         return max(1, min(cell_timeout, int(deadline - time.monotonic()) + 1))
 
-    km, spec_dir = (kernel.km, kernel.spec_dir) if kernel is not None else _kernel_manager(kenv)
+    km, spec_dir = (kernel.km, kernel.spec_dir) if kernel is not None else _kernel_manager(kenv, sandbox)
     client = CappedClient(nb, km=km, timeout_func=cell_budget, allow_errors=True, shutdown_kernel="immediate",
                           resources={"metadata": {"path": str(cwd or Path(path).parent)}},
                           record_timing=False, max_output_bytes=max_output_bytes)

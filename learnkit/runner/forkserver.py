@@ -10,6 +10,11 @@ students only ever run in children, and a child's memory is its own copy.
 
 ``ForkProvisioner`` is the jupyter_client provisioner that launches through the server, so
 nbclient drives these kernels exactly like ordinary ones (interrupt, kill, liveness).
+With a sandbox (``learnkit.runner.sandbox``) the child does not become the kernel itself: it
+enters a freshly built sandbox file system, takes new PID/network/IPC/UTS namespaces and forks
+the kernel as pid 1 of its PID namespace (``sandbox.enter``/``finish_inside``), then waits for
+it. Every link dies with the one above: kernel -> child (PR_SET_PDEATHSIG), child -> server
+(PR_SET_PDEATHSIG), server -> grader (the server exits when its stdin closes).
 Limits (documented in docs/performance.md): POSIX only; modules imported by the server are
 the ones the children start with, so a student who sets ``KERAS_BACKEND`` inside the notebook
 does not switch backend (the grader's ``--keras-backend`` does).
@@ -57,12 +62,13 @@ class ForkServer:
                                   "the kernel fork server exited")
         return json.loads(box[0])
 
-    def spawn(self, connection_file: str, env: dict, cwd: str, timeout: float = 30) -> int:
-        """Fork a kernel that reads ``connection_file``; returns its pid."""
+    def spawn(self, connection_file: str, env: dict, cwd: str, timeout: float = 30, sandbox: dict | None = None) -> int:
+        """Fork a kernel that reads ``connection_file`` (in ``sandbox``: ``Sandbox.to_dict()``); returns its pid."""
         with self.lock:
             if self.proc.poll() is not None:
                 raise ForkServerError(f"the kernel fork server has exited (code {self.proc.returncode})")
-            self.proc.stdin.write(json.dumps({"connection_file": connection_file, "env": env, "cwd": cwd}) + "\n")
+            self.proc.stdin.write(json.dumps({"connection_file": connection_file, "env": env, "cwd": cwd,
+                                              "sandbox": sandbox}) + "\n")
             self.proc.stdin.flush()
             answer = self._read(timeout)
         if "pid" not in answer:
@@ -134,47 +140,104 @@ class ForkProvisioner(LocalProvisioner):
     """Launches the kernel by asking a ``ForkServer`` (set as ``server``) to fork it."""
 
     server: ForkServer | None = None
+    sandbox = None  # a learnkit.runner.sandbox.Sandbox, or None
 
     async def launch_kernel(self, cmd: list[str], **kwargs):
         connection_file = cmd[cmd.index("-f") + 1]
         env = dict(kwargs.get("env") or os.environ)
         cwd = str(kwargs.get("cwd") or os.getcwd())
-        pid = self.server.spawn(connection_file, env, cwd)
+        pid = self.server.spawn(connection_file, env, cwd,
+                                sandbox=self.sandbox.to_dict() if self.sandbox is not None else None)
         self.process = ForkedProcess(pid)
-        self.pid, self.pgid = pid, pid  # the child calls setsid(): its own process group
+        self.pid, self.pgid = pid, pid  # the kernel calls setsid(): its own process group
         self.cwd = cwd
         return self.connection_info
 
 
 # -- the server process -------------------------------------------------------------------------
 
-def _child(req: dict, server_pid: int) -> None:
-    """In the forked child: become a fresh kernel for one submission (never returns)."""
+def _report(fd: int, answer: dict) -> None:
+    os.write(fd, (json.dumps(answer) + "\n").encode())
+    os.close(fd)
+
+
+def _child(req: dict, server_pid: int, report: int) -> None:
+    """In the forked child: become a fresh kernel for one submission (never returns).
+
+    ``report``: a pipe to the server, which gets {"pid": <the kernel's pid>} or {"error": ...}
+    once the kernel is set up (in a sandbox: once it is inside, without capabilities)."""
+    from learnkit.runner import sandbox
     code = 0
     try:
-        os.setsid()
+        sandbox.die_with_parent(server_pid)  # the server has gone: so must this kernel
         signal.signal(signal.SIGCHLD, signal.SIG_DFL)  # the server ignores it; students' subprocesses need it
+        box = req.get("sandbox")
+        if box:
+            sandbox.enter(box)
+            r, w = os.pipe()
+            pid = os.fork()  # pid 1 of the new PID namespace: the kernel
+            if pid:
+                os.close(w)
+                said = os.read(r, 4096)
+                if said != b"ok":
+                    os.kill(pid, signal.SIGKILL)
+                    raise OSError(said.decode(errors="replace") or "the sandboxed kernel died while starting")
+                _report(report, {"pid": pid})
+                _wait_for(pid)
+            os.close(r)
+            os.close(report)
+            report = w  # this kernel's own setup is what is reported
+            sandbox.die_with_parent()
+        os.setsid()
         devnull = os.open(os.devnull, os.O_RDWR)
         for fd in (0, 1, 2):
             os.dup2(devnull, fd)
         os.close(devnull)
         os.environ.clear()
         os.environ.update(req["env"])
-        os.environ["JPY_PARENT_PID"] = str(server_pid)  # exit if the server dies
+        os.environ.pop("JPY_PARENT_PID", None)  # parent death: PR_SET_PDEATHSIG, not ipykernel's poller
+        if box:
+            sandbox.finish_inside(box)  # its /proc, write limit, environment; no capabilities
         os.chdir(req["cwd"])
         import random
         random.seed()  # fresh entropy, as in a newly started interpreter
         if "numpy" in sys.modules:
             sys.modules["numpy"].random.seed()
         sys.argv = [sys.executable, "-f", req["connection_file"]]
+        if box:
+            os.write(report, b"ok")
+            os.close(report)
+        else:
+            _report(report, {"pid": os.getpid()})
+        report = -1
         from ipykernel import kernelapp
-        kernelapp.launch_new_instance(argv=["-f", req["connection_file"]])
+        kernelapp.launch_new_instance(argv=["-f", req["connection_file"], "--IPKernelApp.parent_handle=0"])
     except SystemExit as e:
         code = e.code if isinstance(e.code, int) else 0
-    except BaseException:
+    except BaseException as e:
+        if report >= 0:
+            try:  # the server (or, in a sandbox, the kernel's parent) says why
+                os.write(report, (json.dumps({"error": f"{type(e).__name__}: {e}"[:500]}) + "\n").encode())
+            except OSError:
+                pass
         code = 1
     finally:
         os._exit(code)
+
+
+def _wait_for(pid: int) -> None:
+    """The sandboxed kernel's parent (outside its namespaces): wait, then exit with its status."""
+    devnull = os.open(os.devnull, os.O_RDWR)
+    for fd in (0, 1, 2):
+        os.dup2(devnull, fd)
+    while True:
+        try:
+            _, status = os.waitpid(pid, 0)
+        except InterruptedError:
+            continue
+        except ChildProcessError:
+            os._exit(0)
+        os._exit(os.waitstatus_to_exitcode(status) & 0xFF)
 
 
 def serve() -> None:
@@ -194,15 +257,41 @@ def serve() -> None:
     for line in sys.stdin:
         try:
             req = json.loads(line)
+            r, w = os.pipe()
             pid = os.fork()
         except Exception as e:
             out.write(json.dumps({"error": f"{type(e).__name__}: {e}"}) + "\n")
             out.flush()
             continue
         if pid == 0:
-            _child(req, me)
-        out.write(json.dumps({"pid": pid}) + "\n")
+            os.close(r)
+            _child(req, me, w)
+        os.close(w)
+        out.write(json.dumps(_answer(r, pid)) + "\n")
         out.flush()
+
+
+def _answer(r: int, pid: int, timeout: float = 25) -> dict:
+    """The child's report: the kernel's pid, or why it could not start one."""
+    import select
+    data, deadline = b"", time.monotonic() + timeout
+    try:
+        while not data.endswith(b"\n"):
+            ready, _, _ = select.select([r], [], [], max(0.0, deadline - time.monotonic()))
+            chunk = os.read(r, 4096) if ready else b""
+            if not chunk:
+                break
+            data += chunk
+    finally:
+        os.close(r)
+    try:
+        return json.loads(data)
+    except ValueError:
+        try:
+            os.kill(pid, signal.SIGKILL)
+        except OSError:
+            pass
+        return {"error": "the forked kernel did not start (no answer from the fork server's child)"}
 
 
 if __name__ == "__main__":

@@ -42,6 +42,14 @@ class PreparedKernel:
     work: Path
     env: dict
     pid: int | None = None
+    sandbox: object = None  # a learnkit.runner.sandbox.Sandbox (its folders are removed with the kernel)
+
+    def host_path(self, path) -> Path:
+        """Where the grader writes ``path`` of the kernel's working folder (inside a sandbox: its own tmpfs)."""
+        if self.sandbox is None:
+            return Path(path)
+        from learnkit.runner.sandbox import host_path, inside_pid
+        return host_path(inside_pid(self.pid), path)
 
     def alive(self) -> bool:
         try:
@@ -61,6 +69,8 @@ class PreparedKernel:
             pass
         shutil.rmtree(self.spec_dir, ignore_errors=True)
         shutil.rmtree(self.work, ignore_errors=True)
+        if self.sandbox is not None:
+            self.sandbox.cleanup()
 
 
 def _installed(top: str) -> bool:
@@ -126,8 +136,9 @@ class KernelPool:
     """
 
     def __init__(self, env_for, preload: list[str], *, ahead: int = 1, limit: int | None = None,
-                 startup_timeout: float = 120, prefix: str = "learnkit-grade-", server=None):
+                 startup_timeout: float = 120, prefix: str = "learnkit-grade-", server=None, sandbox: dict | None = None):
         self.server = server  # a learnkit.runner.forkserver.ForkServer: fork kernels instead of starting them
+        self.sandbox = sandbox  # keyword arguments of learnkit.runner.sandbox.Sandbox.create: one sandbox per kernel
         self.env_for = env_for
         self.preload = list(preload)
         self.ahead = max(1, ahead)
@@ -185,15 +196,21 @@ class KernelPool:
         from learnkit.grading.limits import kernel_pid
         from learnkit.runner.execute import _kernel_manager
 
-        work = Path(tempfile.mkdtemp(prefix=self.prefix))
+        box = None
+        if self.sandbox is not None:
+            from learnkit.runner.sandbox import Sandbox
+            box = Sandbox.create(prefix=self.prefix, **self.sandbox)
+        work = box.work if box is not None else Path(tempfile.mkdtemp(prefix=self.prefix))
+        work.mkdir(exist_ok=True)
         env = self.env_for(work)
-        km, spec_dir = _kernel_manager(env)
-        pk = PreparedKernel(km=km, spec_dir=spec_dir, work=work, env=env)
+        km, spec_dir = _kernel_manager(env, box)
+        pk = PreparedKernel(km=km, spec_dir=spec_dir, work=work, env=env, sandbox=box)
         if self.server is not None:
             from learnkit.runner.forkserver import ForkProvisioner
             km.kernel_id = str(uuid.uuid4())
             km.provisioner = ForkProvisioner(kernel_id=km.kernel_id, kernel_spec=km.kernel_spec, parent=km)
             km.provisioner.server = self.server
+            km.provisioner.sandbox = box
         try:
             run_sync(km.start_kernel)(env=env, cwd=str(work), stdout=subprocess.DEVNULL,
                                       stderr=subprocess.DEVNULL)
