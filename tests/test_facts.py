@@ -173,3 +173,30 @@ def test_a_function_that_kills_its_process_does_not_kill_the_caller():
 def test_a_memory_hog_hits_its_budget():
     out = run_isolated(lambda: np.ones(2**31 // 8 * 4).sum(), (), {}, memory=512 << 20)
     assert out.get("raised", "").endswith("MemoryError")
+
+
+def test_the_call_cache_reruns_a_function_when_anything_it_reads_changes():
+    from learnkit.runner.isolate import CallCache
+    runs = []
+
+    def counting(fn, args, kwargs):
+        runs.append(fn.__name__)
+        return facts.run_in_process(fn, args, kwargs)
+
+    cache = CallCache(counting)
+    g = {"np": np, "W": np.ones(3)}
+    exec("def scale(x):\n    return helper(x) * W\ndef helper(x):\n    return x + 1", g)
+    x = (np.arange(3.0),)
+    first = cache(g["scale"], x, {})
+    assert cache(g["scale"], x, {}) is first and len(runs) == 1          # nothing changed: not run again
+    g["W"][0] = 5.0                                                     # a global array changed in place
+    assert cache(g["scale"], x, {}) is not first and len(runs) == 2
+    exec("def helper(x):\n    return x - 1", g)                         # a function it calls was redefined
+    cache(g["scale"], x, {})
+    assert len(runs) == 3
+    cache(g["scale"], (np.zeros(3),), {})                               # other arguments
+    assert len(runs) == 4
+    g["state"] = object()
+    exec("def opaque(x):\n    return x if state else x", g)             # reads something it cannot fingerprint
+    cache(g["opaque"], x, {}), cache(g["opaque"], x, {})
+    assert runs[-2:] == ["opaque", "opaque"]
