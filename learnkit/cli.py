@@ -90,7 +90,10 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
               jax_cache: bool = typer.Option(True, "--jax-cache/--no-jax-cache",
                                              help="With --keras-backend jax: kernels share compiled XLA programs"),
               gpu_memory: float = typer.Option(0, "--gpu-memory", help="MB of GPU memory per kernel (0: the GPU's "
-                                               "memory / the kernels placed on it, minus a reserve)")):
+                                               "memory / the kernels placed on it, minus a reserve)"),
+              sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox",
+                                           help="Each kernel in its own sandbox (bubblewrap: no network, only its "
+                                           "own folder writable, quotas); --no-sandbox marks the runs NOT SANDBOXED")):
     """Grade submissions, each in a fresh kernel, into OUT/gradebook.sqlite; export grades.csv and reports."""
     from learnkit.grading.grade import Options, grade, summary_table
     from learnkit.runner import gpu
@@ -104,7 +107,14 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
     opts = Options(workers=max(1, workers), cell_timeout=cell_timeout, timeout=timeout or None,
                    memory_mb=memory or None, max_output_mb=max_output, force=force, keras_backend=keras_backend,
                    data_dir=str(data_dir) if data_dir else None, prepared_kernels=prepared,
-                   jax_cache=jax_cache, gpu_memory_mb=gpu_memory or None)
+                   jax_cache=jax_cache, gpu_memory_mb=gpu_memory or None, sandbox=sandbox)
+    from learnkit.runner import sandbox as sandbox_mod
+    if not sandbox:
+        console.print("[bold red]NOT SANDBOXED[/bold red]: --no-sandbox: the notebooks' kernels run as your user, "
+                      "with the network and your files within reach; the runs are marked NOT SANDBOXED")
+    elif not dask and not sandbox_mod.available():
+        console.print(f"[red]cannot sandbox the kernels[/red]: {sandbox_mod.check()[1]}")
+        raise typer.Exit(2)
     if dask:
         from learnkit.grading.distributed import grade_on_dask
         batch = grade_on_dask(submissions, out, opts, dask, console=console)

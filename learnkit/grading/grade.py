@@ -301,6 +301,9 @@ def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=Non
             write_reports = None
         if write_reports is not None:
             note = opts.standin_note or standin_note(opts.data_dir or os.environ.get("LEARNKIT_DATA"))
+            if gb.not_sandboxed():  # on every page, loudly
+                from learnkit.grading.gradebook import NOT_SANDBOXED
+                note = f"{note} {NOT_SANDBOXED}" if note else NOT_SANDBOXED
             batch.report = Path(write_reports(gb, out_dir, standin_note=note) if note else write_reports(gb, out_dir))
     finally:
         gb.close()
@@ -319,7 +322,8 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
 
     def record(outcome: Outcome, run_id: int, nb=None) -> None:
         gb.finish_run(run_id, outcome.status, outcome.reason, outcome.duration, outcome.results,
-                      histories=outcome.histories or None)
+                      histories=outcome.histories or None,
+                      sandboxed=outcome.sandboxed if outcome.results and nb is not None else None)
         if nb is not None and opts.save_notebooks:
             _save_notebook(batch.out_dir, outcome.submission, nb)
         batch.outcomes.append(outcome)
@@ -464,6 +468,7 @@ def summary_table(gradebook_path, title: str = "grades"):
     gb = Gradebook(gradebook_path)
     try:
         runs = [(run, gb.results(run["id"])) for run in gb.current_runs()]
+        unsandboxed = gb.not_sandboxed()
     finally:
         gb.close()
     questions = sorted({r["question"] for _, rs in runs for r in rs} - {"*"})
@@ -482,4 +487,7 @@ def summary_table(gradebook_path, title: str = "grades"):
         if run["reason"]:
             notes.append(Text(f"  {run['student']}: {run['reason'][:160]}", style="dim" if run["status"] == "ok"
                               else "red"))
+    if unsandboxed:
+        notes.append(Text(f"NOT SANDBOXED: {len(unsandboxed)} run(s) graded with --no-sandbox (see NOT-SANDBOXED.txt)",
+                          style="bold red"))
     return Group(table, *([Text("notes:")] + notes if notes else []))

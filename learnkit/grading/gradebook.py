@@ -14,6 +14,10 @@ import sqlite3
 import time
 from pathlib import Path
 
+NOT_SANDBOXED_FILE = "NOT-SANDBOXED.txt"
+NOT_SANDBOXED = ("NOT SANDBOXED: these submissions were graded with `learnkit grade --no-sandbox`: their kernels ran "
+                 "as the grader's user, with the network and the grader's files within reach. Their grades are only "
+                 "as trustworthy as the notebooks.")
 CSV_COLUMNS = ["submission", "student", "exercise", "question", "status", "points", "max_points", "message"]
 
 SCHEMA = """
@@ -35,7 +39,8 @@ CREATE TABLE IF NOT EXISTS runs (
     reason TEXT,
     duration REAL,
     backend TEXT,
-    learnkit_version TEXT
+    learnkit_version TEXT,
+    sandboxed INTEGER
 );
 CREATE TABLE IF NOT EXISTS results (
     run_id INTEGER NOT NULL REFERENCES runs(id),
@@ -64,6 +69,8 @@ class Gradebook:
         self.db.execute("PRAGMA journal_mode=WAL")
         self.db.execute("PRAGMA foreign_keys=ON")
         self.db.executescript(SCHEMA)
+        if "sandboxed" not in {r["name"] for r in self.db.execute("PRAGMA table_info(runs)")}:  # older gradebooks
+            self.db.execute("ALTER TABLE runs ADD COLUMN sandboxed INTEGER")
 
     def close(self) -> None:
         self.db.close()
@@ -85,8 +92,9 @@ class Gradebook:
         return int(cur.lastrowid)
 
     def finish_run(self, run_id: int, status: str, reason: str, duration: float, results: list[dict],
-                   histories: dict | None = None) -> None:
-        """Store all of a run's results and mark it finished, atomically."""
+                   histories: dict | None = None, sandboxed: bool | None = None) -> None:
+        """Store all of a run's results and mark it finished, atomically (``sandboxed``: whether its
+        kernel ran in a sandbox; None: unknown, e.g. the notebook never reached a kernel)."""
         with self.db:  # sqlite3 context manager: BEGIN … COMMIT (or ROLLBACK)
             self.db.execute("BEGIN")
             self.db.executemany(
@@ -96,8 +104,9 @@ class Gradebook:
                   r.get("message", ""), r.get("diagnosis", ""), r.get("duration")) for r in results])
             if histories:
                 self.db.execute("INSERT INTO artifacts(run_id, histories) VALUES (?,?)", (run_id, json.dumps(histories)))
-            self.db.execute("UPDATE runs SET finished=?, status=?, reason=?, duration=? WHERE id=?",
-                            (time.time(), status, reason, duration, run_id))
+            self.db.execute("UPDATE runs SET finished=?, status=?, reason=?, duration=?, sandboxed=? WHERE id=?",
+                            (time.time(), status, reason, duration, None if sandboxed is None else int(sandboxed),
+                             run_id))
 
     # -- reading ---------------------------------------------------------------------
     def current_runs(self) -> list[sqlite3.Row]:
@@ -140,6 +149,10 @@ class Gradebook:
             t["questions"] += 1
         return list(out.values())
 
+    def not_sandboxed(self) -> list[str]:
+        """Paths of current runs whose kernel ran WITHOUT a sandbox (``learnkit grade --no-sandbox``)."""
+        return [run["path"] for run in self.current_runs() if run["sandboxed"] == 0]
+
     def unfinished_runs(self) -> int:
         return self.db.execute("SELECT COUNT(*) FROM runs WHERE finished IS NULL").fetchone()[0]
 
@@ -157,13 +170,21 @@ def export(gradebook: Gradebook, out_dir: Path, fmt: str = "csv") -> list[Path]:
     """grades.csv (exact columns) + totals.csv, or grades.json."""
     out_dir = Path(out_dir)
     rows = gradebook.grade_rows()
+    unsandboxed = gradebook.not_sandboxed()
+    warning = out_dir / NOT_SANDBOXED_FILE
+    if unsandboxed:
+        warning.write_text(NOT_SANDBOXED + "\n\n" + "\n".join(unsandboxed) + "\n", encoding="utf-8")
+    elif warning.exists():
+        warning.unlink()
     if fmt == "json":
         path = out_dir / "grades.json"
         tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps({"grades": rows, "totals": gradebook.totals()}, indent=1), encoding="utf-8")
+        tmp.write_text(json.dumps({"grades": rows, "totals": gradebook.totals(),
+                                   **({"NOT_SANDBOXED": unsandboxed} if unsandboxed else {})}, indent=1),
+                       encoding="utf-8")
         tmp.replace(path)
-        return [path]
+        return [path] + ([warning] if unsandboxed else [])
     write_csv(out_dir / "grades.csv", rows, CSV_COLUMNS)
     write_csv(out_dir / "totals.csv", gradebook.totals(),
               ["student", "exercise", "submission", "points", "max_points", "correct", "questions"])
-    return [out_dir / "grades.csv", out_dir / "totals.csv"]
+    return [out_dir / "grades.csv", out_dir / "totals.csv"] + ([warning] if unsandboxed else [])

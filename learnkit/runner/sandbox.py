@@ -189,6 +189,12 @@ class Sandbox:
         q = str(self.quota_bytes)
         args = [exe, "--unshare-all", "--unshare-user", "--die-with-parent", "--new-session", "--cap-drop", "ALL"]
         args += _system_binds()
+        # fresh /proc, /dev and /tmp first: the binds below may lie under /tmp (data, the kernel's own folders)
+        args += ["--proc", "/proc", "--dev", "/dev", "--size", q, "--tmpfs", "/dev/shm"]
+        for dev in DEVICES_GPU + tuple(f"/dev/nvidia{i}" for i in range(16)):
+            if os.path.exists(dev):
+                args += ["--dev-bind", dev, dev]
+        args += ["--size", q, "--tmpfs", "/tmp"]
         visible = [p for p in SYSTEM if os.path.isdir(p) and not os.path.islink(p)]
         ro = interpreter_paths() + [str(Path(p).resolve()) for p in (*self.data, *self.extra_ro) if p and os.path.isdir(p)]
         for p in _outermost(p for p in ro if not _under(p, visible)):
@@ -199,13 +205,9 @@ class Sandbox:
                 args += ["--bind", p, p]
         for p in self.hide:  # a hidden folder under a visible bind: cover it
             real = os.path.realpath(p)
-            if _under(real, visible):
+            if os.path.isdir(real) and _under(real, visible):
                 args += ["--tmpfs", real, "--remount-ro", real]
-        args += ["--proc", "/proc", "--dev", "/dev", "--size", q, "--tmpfs", "/dev/shm"]
-        for dev in DEVICES_GPU + tuple(f"/dev/nvidia{i}" for i in range(16)):
-            if os.path.exists(dev):
-                args += ["--dev-bind", dev, dev]
-        args += ["--size", q, "--tmpfs", "/tmp", "--size", q, "--tmpfs", str(self.work)]
+        args += ["--size", q, "--tmpfs", str(self.work)]
         if bind_work_files and self.work_dir is not None:
             for f in sorted(self.work_dir.iterdir()):
                 args += ["--ro-bind", str(f), str(f)]
@@ -284,17 +286,6 @@ def die_with_parent(parent: int | None = None) -> None:
         os._exit(1)
 
 
-def _descendant(pid: int, name: str) -> int | None:
-    import psutil
-    try:
-        for p in psutil.Process(pid).children(recursive=True):
-            if p.name() == name:
-                return p.pid
-    except psutil.Error:
-        pass
-    return None
-
-
 def enter(spec: dict) -> None:
     """In a single-threaded child of the fork server: join a freshly built sandbox file system, then
     take new PID/network/IPC/UTS namespaces. The NEXT fork is pid 1 of the new PID namespace; it
@@ -307,7 +298,9 @@ def enter(spec: dict) -> None:
     try:
         ready, _, _ = select.select([holder.stdout], [], [], 20)
         line = holder.stdout.readline() if ready else b""
-        target = _descendant(holder.pid, "sleep") if line.strip() == b"ready" else None
+        target = inside_pid(holder.pid) if line.strip() == b"ready" else None
+        if target == holder.pid:
+            target = None
         if target is None:
             holder.kill()
             err = holder.stderr.read(400).decode(errors="replace") if not ready or not line else ""
