@@ -18,7 +18,6 @@ flood the notebook).
 from __future__ import annotations
 
 import copy
-import types
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
