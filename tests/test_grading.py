@@ -8,7 +8,9 @@ from __future__ import annotations
 import csv
 import fcntl
 import json
+import math
 import os
+import signal
 import subprocess
 import sys
 import threading
@@ -24,7 +26,7 @@ from grading_fixtures.crafted import EXPECTED, notebook, write_all, SETUP, Q1_OK
 
 from learnkit.grading.gradebook import CSV_COLUMNS, Gradebook  # noqa: E402
 from learnkit.grading.grade import Options, find_submissions, grade, inspect  # noqa: E402
-from learnkit.grading.limits import KernelWatch  # noqa: E402
+from learnkit.grading.limits import KernelWatch, _alive  # noqa: E402
 from learnkit.runner.kernel import histories_payload  # noqa: E402
 
 LIMITS = dict(workers=2, cell_timeout=45, timeout=100, memory_mb=1500, max_output_mb=5)
@@ -180,7 +182,10 @@ def test_learning_curves_are_stored_as_artifacts(batch):
     assert [h["input_shape"] for h in correct] == [[18], [8]]
     assert all(h["name"] == "history" and len(h["history"]["val_loss"]) == 3 for h in correct)
     wrong = batch.histories[str(batch.paths["wrong"].resolve())]
-    assert wrong[0]["history"]["loss"] == [None, None]  # NaN is stored as null
+    assert len(wrong) == 1
+    assert wrong[0]["history"]["loss"] == [None, None]  # inf (a target of inf) is stored as null
+    val = wrong[0]["history"]["val_loss"]
+    assert len(val) == 2 and all(isinstance(v, float) and math.isfinite(v) for v in val)  # finite values kept
 
 
 @pytest.mark.slow
@@ -235,16 +240,35 @@ def test_find_submissions_skips_checkpoints_and_the_output_folder(tmp_path):
     assert found == [(tmp_path / "a.ipynb").resolve(), (tmp_path / "b.txt").resolve()]
 
 
-def test_memory_watch_kills_the_whole_process_tree():
+def test_memory_watch_kills_the_whole_process_tree(monkeypatch):
+    """The parent exits 0 the moment its child dies, so it must be frozen or killed before the child:
+    the first signal the watch sends goes to the parent, and the parent ends by SIGKILL."""
     hog = "import numpy as np, time; a = np.ones(400 * 2**20 // 8); time.sleep(60)"
-    spawn = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {hog!r}])"
+    spawn = f"import subprocess, sys; subprocess.run([sys.executable, '-c', {hog!r}]); sys.exit(0)"
+    sent: list[tuple[int, int]] = []
+    real_kill = os.kill
+
+    def recording_kill(pid, sig):  # psutil signals through os.kill
+        sent.append((pid, sig))
+        return real_kill(pid, sig)
+
     parent = subprocess.Popen([sys.executable, "-c", spawn])
+    monkeypatch.setattr(os, "kill", recording_kill)
     watch = KernelWatch(200, interval=0.05).watch(parent.pid)
     try:
-        assert parent.wait(timeout=30) != 0
+        assert parent.wait(timeout=30) == -signal.SIGKILL  # killed, never exited on its own
+        watch._thread.join(timeout=5)
         assert watch.reason == "used more than 200 MB of memory"
         assert watch.peak_mb > 200
+        assert sent and sent[0][0] == parent.pid, sent  # parent first: it cannot see its child die
+        children = {pid for pid, _ in sent} - {parent.pid}
+        assert len(children) == 1 and (children.pop(), signal.SIGKILL) in sent, sent
+        deadline = time.monotonic() + 10
+        while [p for p in watch._procs if _alive(p)] and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert not [p for p in watch._procs if _alive(p)]
     finally:
+        monkeypatch.undo()
         watch.stop()
         if parent.poll() is None:
             parent.kill()

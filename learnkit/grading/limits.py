@@ -44,7 +44,31 @@ def tree_rss(proc: psutil.Process) -> tuple[int, list[psutil.Process]]:
 
 
 def kill_tree(procs: list[psutil.Process]) -> None:
-    for p in reversed(procs):  # children first
+    """Kill ``procs`` (parents before their children, as ``tree_rss`` lists them) and their descendants.
+
+    Every process is stopped (SIGSTOP) first, parents first, then all are killed (SIGKILL): no
+    process of the tree runs between the first signal and its death, so a parent never sees a
+    child die (a kernel whose subprocess dies would go on; a process that waits for its child would
+    exit 0), and a child forked before its parent was stopped is found and killed too.
+    """
+    stopped: list[psutil.Process] = []
+    seen: set[int] = set()
+    todo = list(procs)
+    while todo:
+        p = todo.pop(0)
+        if p.pid in seen:
+            continue
+        seen.add(p.pid)
+        try:
+            p.suspend()
+        except psutil.Error:
+            continue
+        stopped.append(p)
+        try:  # stopped, it forks no more: its children now are all it will ever have
+            todo.extend(p.children())
+        except psutil.Error:
+            pass
+    for p in stopped:
         try:
             p.kill()
         except psutil.Error:
