@@ -112,7 +112,8 @@ def _decode_object_array(node, dec: Decoder, depth: int):
     if not all(isinstance(d, int) and d >= 0 for d in shape) or math.prod(shape) != len(values):
         raise MalformedFacts("object array does not match its shape")
     out = np.empty(len(values), dtype=object)
-    out[:] = values
+    for i, v in enumerate(values):  # one by one: numpy would ask each value for its length (____ refuses)
+        out[i] = v
     return out.reshape(shape)
 
 
