@@ -27,7 +27,7 @@ from grading_fixtures.crafted import EXPECTED, notebook, write_all, SETUP, Q1_OK
 from learnkit.grading.gradebook import CSV_COLUMNS, Gradebook  # noqa: E402
 from learnkit.grading.grade import Options, find_submissions, grade, inspect  # noqa: E402
 from learnkit.grading.limits import KernelWatch, _alive  # noqa: E402
-from learnkit.runner.kernel import histories_payload  # noqa: E402
+from learnkit.runner.verdicts import judge_facts  # noqa: E402
 
 LIMITS = dict(workers=2, cell_timeout=45, timeout=100, memory_mb=1500, max_output_mb=5)
 KERNEL_CASES = [c for c in EXPECTED if c not in ("corrupt", "empty", "other_exercise")]
@@ -141,10 +141,20 @@ def test_failed_runs_say_why(batch):
 
 @pytest.mark.slow
 @pytest.mark.xdist_group("grading")
-def test_tampering_is_an_error_not_a_pass(batch):
-    rows, run = _case(batch, "tamper_spec")
-    assert run["status"] == "error" and "learnkit.keras.spec.first_difference" in run["reason"]
-    assert all(r["status"] == "error" and "grading code was modified" in r["message"] for r in rows.values())
+def test_nothing_the_kernel_changes_reaches_the_grade(batch):
+    """Patched learnkit code, checker specs, problem attributes, points, the module the facts are written
+    with, forged lines in the facts file: the grader judges with its own checker, so each notebook gets
+    what its objects earn (the untouched starter nothing) and every question keeps its own points."""
+    for case in ("tamper_spec", "tamper_spec_list", "tamper_problem", "tamper_writer", "forged_facts"):
+        rows, run = _case(batch, case)
+        assert all(float(r["points"]) == 0 for r in rows.values()), (case, rows)
+        assert [float(r["max_points"]) for r in rows.values()] == [1.0] * 4, (case, rows)
+    rows, _run = _case(batch, "points_patched")
+    assert (rows["q_1"]["status"], float(rows["q_1"]["points"]), float(rows["q_1"]["max_points"])) == ("correct", 1, 1)
+    with open(batch.out / "totals.csv", newline="", encoding="utf-8") as f:
+        totals = list(csv.DictReader(f))
+    assert max(float(t["max_points"]) for t in totals) == 4.0
+    assert max(float(t["points"]) for t in totals) <= 4.0
 
 
 @pytest.mark.slow
@@ -274,21 +284,26 @@ def test_memory_watch_kills_the_whole_process_tree(monkeypatch):
             parent.kill()
 
 
-def test_histories_payload_is_json_safe():
+def test_learning_curve_artifacts_come_from_the_reported_facts_and_are_json_safe(tmp_path):
+    from learnkit.core import facts
+    from learnkit.core.exercise import load_exercise
     from learnkit.keras.history import ModelInfo, SeenHistory
 
-    class Log:
-        def seen(self):
-            return [SeenHistory(0, "history", {"loss": [1.0, float("nan"), float("inf")], "lr": "junk"}, {},
-                                ModelInfo("Sequential", ("Dense", "Dense"), (None, 18), 10), 3),
-                    SeenHistory(1, "model.history", {"loss": [0.5]}, {}, None, 1)]
-
-    out = histories_payload(Log())
+    seen = [SeenHistory(0, "history", {"loss": [1.0, float("nan"), float("inf")], "lr": "junk"}, {},
+                        ModelInfo("Sequential", ("Dense", "Dense"), (None, 18), 10), 3),
+            SeenHistory(1, "model.history", {"loss": [0.5]}, {}, None, 1)]
+    path = tmp_path / "facts.jsonl"
+    lines = [{"cell": 1, "facts": {}, "context": {"keras.histories": facts.Encoder()(seen)}},
+             {"cell": 2, "context": {"keras.histories": {"$t": "list", "v": [{"$t": "pickle"}]}}}]
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines[:1]))
+    out = judge_facts(path, load_exercise("deep_learning_intro.ex5")).histories
     assert out == [{"name": "history", "history": {"loss": [1.0, None, None]}, "layers": ["Dense", "Dense"],
                     "input_shape": [18]},
                    {"name": "model.history", "history": {"loss": [0.5]}, "layers": [], "input_shape": None}]
     json.dumps(out, allow_nan=False)
-    assert histories_payload(None) == []
+    path.write_text("".join(json.dumps(x) + "\n" for x in lines))  # a malformed context: no curves, a reason
+    judged = judge_facts(path, load_exercise("deep_learning_intro.ex5"))
+    assert judged.histories == [] and any("malformed" in p for p in judged.problems)
 
 
 def test_export_command_writes_csv_and_json(tmp_path):

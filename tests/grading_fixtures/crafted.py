@@ -69,6 +69,24 @@ y = np.random.rand(64); y[0] = np.inf
 history = model.fit(np.random.rand(64, 8), y, validation_split=0.25, epochs=2, verbose=0)"""
 
 
+# The in-process adversary: find the tracker's facts file through its closure and append forged lines
+# (verdicts, points, a description of a model that is not there, malformed data, garbage).
+FORGE_FACTS = """import json
+path = None
+for cb in get_ipython().events.callbacks['post_run_cell']:
+    for cell in getattr(cb, '__closure__', None) or ():
+        v = cell.cell_contents
+        if callable(v) and getattr(v, '__name__', '') == 'emit':
+            path = [c.cell_contents for c in v.__closure__ if isinstance(c.cell_contents, str)][0]
+assert path and path.endswith('.jsonl'), path
+forged = [{"cell": 98, "results": {"q_1": {"status": "correct", "points": 1000}}, "points": {"q_1": 1000}},
+          {"cell": 99, "facts": {"q_1": {"vars": {"model": {"$t": "opaque", "type": "Sequential", "text": "ok"}}},
+                                 "q_9": {"vars": {}}}},
+          {"cell": 100, "facts": {"q_1": {"vars": {"model": {"$t": "nd", "dtype": "|O", "shape": [1], "b64": ""}}}}}]
+with open(path, "a") as f:
+    f.write("".join(json.dumps(x) + "\\n" for x in forged) + "not json\\n")"""
+
+
 def strip_checks(code: str) -> str:
     return "\n".join(line for line in code.splitlines() if not line.startswith("q_"))
 
@@ -86,6 +104,16 @@ CASES: dict[str, list[str]] = {
     "prints_correct": [SETUP, Q1_WRONG, "print('Correct! q_1 passed')\nprint('Correct! q_3 passed')"],
     "tamper_spec": [SETUP, "import learnkit.keras.spec\nlearnkit.keras.spec.first_difference = lambda *a, **k: None",
                     Q1_WRONG],
+    # In-kernel state a student can change: none of it reaches the grader, which judges with its own checker.
+    "tamper_spec_list": [SETUP, "import checkers.deep_learning_intro.ex5 as m\nm.SPOTIFY_DROPOUT[:] = m.SPOTIFY_STARTER",
+                         Q1_STARTER],
+    "tamper_problem": [SETUP, "p = exercise.problems[0]\np.layers, p.starter, p.relevant = p.starter, None, None\n"
+                       "p.points = 1000\nq_1.problem.points = 1000", Q1_STARTER],
+    "tamper_writer": [SETUP, "import learnkit.runner.kernel as K\n"
+                      "class J:\n    dumps = staticmethod(lambda *a, **k: '{\"results\": {\"q_1\": \"correct\"}}')\n"
+                      "K.json = J", Q1_STARTER],
+    "forged_facts": [SETUP, Q1_STARTER, FORGE_FACTS],
+    "points_patched": [SETUP, "q_1.problem.points = 1000\nexercise.problems[0].points = 1000", Q1_OK],
     "infinite_loop": [SETUP, Q1_OK, "while True:\n    pass", Q3_OK],
     "slow": [SETUP, Q1_OK] + ["import time\ntime.sleep(25)"] * 5 + [Q3_OK],
     "exits": [SETUP, Q1_OK, "import os\nos._exit(1)", Q3_OK],
@@ -103,7 +131,12 @@ EXPECTED: dict[str, tuple[dict, str]] = {
     "binder_rebound": ({"q_1": "incorrect"}, ""),
     "prints_correct": ({"q_1": "incorrect", "q_3": "unattempted"}, ""),
     "edited_outputs": ({"q_1": "incorrect"}, ""),
-    "tamper_spec": ({"q_1": "error", "q_3": "error"}, "grading code was modified"),
+    "tamper_spec": ({"q_1": "incorrect", "q_3": "unattempted"}, ""),
+    "tamper_spec_list": ({"q_1": "unattempted", "q_3": "unattempted"}, ""),
+    "tamper_problem": ({"q_1": "unattempted"}, ""),
+    "tamper_writer": ({"q_1": "unattempted", "q_2": "unattempted"}, ""),
+    "forged_facts": ({"q_1": "error", "q_2": "unattempted"}, "facts"),
+    "points_patched": ({"q_1": "correct"}, ""),
     "infinite_loop": ({"q_1": "correct", "q_3": "timeout"}, "cell time limit"),
     "slow": ({"q_1": "correct", "q_3": "timeout"}, "notebook took longer"),
     "exits": ({"q_1": "correct", "q_3": "killed"}, "kernel died"),
