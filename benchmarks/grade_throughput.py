@@ -4,7 +4,8 @@
     python benchmarks/grade_throughput.py --n 8 --all     # + nbconvert floor, jax vs tensorflow, Dask, nbgrader
 
 Rows are graded with prepared kernels (the default); ``--cold`` adds each worker count again with
-``--cold-kernels``. ``--all`` (or ``--cold``, ``--floor``, ``--jax``, ``--dask``, ``--nbgrader``) adds, in the same run: a serial
+``--cold-kernels``; ``--unsandboxed`` adds it again with ``--no-sandbox`` (what the per-kernel sandbox costs).
+``--all`` (or ``--cold``, ``--unsandboxed``, ``--floor``, ``--jax``, ``--dask``, ``--nbgrader``) adds, in the same run: a serial
 ``jupyter nbconvert --execute`` of each notebook (the floor: no grading at all), the batch with
 ``--keras-backend jax`` vs tensorflow (verdicts compared), Dask LocalCluster 2 workers vs 1, and
 ``nbgrader autograde`` on the same notebooks (nbgrader and nbconvert live in their OWN venv,
@@ -53,12 +54,12 @@ def make_submissions(folder: Path, n: int, epochs: tuple[int, int]) -> list[Path
 
 
 def run(subs: Path, out: Path, workers: int, data_dir: str | None, backend: str | None = None,
-        dask: str | None = None, label: str = "", prepared: bool = True) -> dict:
+        dask: str | None = None, label: str = "", prepared: bool = True, sandbox: bool = True) -> dict:
     shutil.rmtree(out, ignore_errors=True)
     cpu0 = busy_cpu()
     t0, last = time.monotonic(), [0.0]
     opts = Options(workers=workers, force=True, data_dir=data_dir, save_notebooks=False, keras_backend=backend,
-                   prepared_kernels=prepared)
+                   prepared_kernels=prepared, sandbox=sandbox)
     if dask:
         from learnkit.grading.distributed import DaskPool
         pool = DaskPool(dask)  # cluster start-up is not counted: a real cluster is already running
@@ -177,6 +178,8 @@ def main() -> int:
     ap.add_argument("--repeat", type=int, default=1)
     ap.add_argument("--all", action="store_true", help="--cold --floor --jax --dask --nbgrader")
     ap.add_argument("--cold", action="store_true", help="the batch again with --cold-kernels (no prepared kernels)")
+    ap.add_argument("--unsandboxed", action="store_true",
+                    help="the batch again with --no-sandbox: what the per-kernel sandbox costs per notebook")
     ap.add_argument("--floor", action="store_true", help="serial jupyter nbconvert --execute of each notebook")
     ap.add_argument("--jax", action="store_true", help="the batch again with --keras-backend jax")
     ap.add_argument("--dask", action="store_true", help="Dask LocalCluster with 1 and 2 workers")
@@ -184,7 +187,7 @@ def main() -> int:
     ap.add_argument("--nbgrader-venv", type=Path, default=Path("/tmp/lk-bench-nbgrader"))
     args = ap.parse_args()
     if args.all:
-        args.cold = args.floor = args.jax = args.dask = args.nbgrader = True
+        args.cold = args.floor = args.jax = args.dask = args.nbgrader = args.unsandboxed = True
     console = Console(width=max(Console().width, 130))
     tmp = Path(tempfile.mkdtemp(prefix="learnkit-bench-"))
     rows, notes = [], []
@@ -197,6 +200,10 @@ def main() -> int:
             for w in workers:
                 console.print(f"grading {args.n} submissions with {w} worker(s)…")
                 rows.append(run(tmp / "subs", tmp / f"out-{w}", w, data_dir or None, backend="tensorflow"))
+                if args.unsandboxed:
+                    console.print(f"grading {args.n} submissions with {w} worker(s), NOT sandboxed…")
+                    rows.append(run(tmp / "subs", tmp / f"out-nosbx{w}", w, data_dir or None, backend="tensorflow",
+                                    sandbox=False, label=f"learnkit grade, {w} worker(s), --no-sandbox"))
                 if args.cold:
                     console.print(f"grading {args.n} submissions with {w} worker(s), cold kernels…")
                     rows.append(run(tmp / "subs", tmp / f"out-cold{w}", w, data_dir or None, backend="tensorflow",
@@ -251,6 +258,13 @@ def main() -> int:
             ratio(f"learnkit grade, {w} worker(s)", "learnkit grade, 1 worker(s)", f"speed-up with {w} workers")
         ratio(f"learnkit grade, {w} worker(s)", f"learnkit grade, {w} worker(s), cold kernels",
               f"prepared kernels vs cold, {w} worker(s)")
+    for w in workers:
+        a, b = f"learnkit grade, {w} worker(s)", f"learnkit grade, {w} worker(s), --no-sandbox"
+        if a in by and b in by:
+            extra = med(r["wall"] for r in by[a]) - med(r["wall"] for r in by[b])
+            over = med(r["overhead"] for r in by[a]) - med(r["overhead"] for r in by[b])
+            console.print(f"sandbox cost, {w} worker(s): {extra:+.2f} s wall per notebook, {over:+.2f} s overhead "
+                          f"per notebook (median; sandboxed vs --no-sandbox, prepared kernels)")
     w = max(workers)
     jax, tf = f"learnkit grade, {w} worker(s), jax", f"learnkit grade, {w} worker(s)"
     ratio(jax, tf, "jax speed-up over tensorflow (same workers)")
