@@ -26,7 +26,7 @@ from grading_fixtures.crafted import EXPECTED, notebook, write_all, SETUP, Q1_OK
 
 from learnkit.grading.gradebook import CSV_COLUMNS, Gradebook  # noqa: E402
 from learnkit.grading.grade import Options, find_submissions, grade, inspect  # noqa: E402
-from learnkit.grading.limits import KernelWatch, _alive  # noqa: E402
+from learnkit.runner.limits import KernelWatch, _alive  # noqa: E402
 from learnkit.runner.verdicts import judge_facts  # noqa: E402
 
 LIMITS = dict(workers=2, cell_timeout=45, timeout=100, memory_mb=1500, max_output_mb=5)

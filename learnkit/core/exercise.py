@@ -53,7 +53,7 @@ class Exercise:
         module_globals["__all__"] = [*self.views, "____", "progress"]
 
 
-EXERCISE_ID = re.compile(r"^[a-z_][a-z0-9_]*(\.[a-z_][a-z0-9_]*)+$")
+EXERCISE_ID = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$", re.ASCII)
 
 
 class UnknownExercise(LookupError):

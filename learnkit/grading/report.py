@@ -15,7 +15,6 @@ instructor's language (``LEARNKIT_LANG``). The templates' fixed words go through
 from __future__ import annotations
 
 import contextlib
-import importlib
 import json
 import re
 import statistics
@@ -28,9 +27,10 @@ from urllib.parse import quote
 import jinja2
 from markupsafe import Markup
 
+from learnkit import i18n
+from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
 from learnkit.core.render import COLOURS, inline_html, status_label
 from learnkit.core.result import Status
-from learnkit import i18n
 from learnkit.grading import plots
 from learnkit.i18n import _, content
 
@@ -43,7 +43,6 @@ SYMBOLS = {Status.CORRECT: "✔", Status.INCORRECT: "✘", Status.UNATTEMPTED: "
            Status.TIMEOUT: "◷", Status.KILLED: "✖"}
 GREY = "#757575"
 MISSING = "missing"  # a question the checker module knows but the run recorded no result for
-_EXERCISE_ID = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)*$")
 #: families with Chinese glyphs, tried after DejaVu Sans in the plots of zh-TW pages (when installed)
 CJK_FONTS = ("Noto Sans CJK TC", "Noto Sans TC", "Source Han Sans TW", "Noto Sans CJK JP", "Noto Sans CJK SC",
              "Source Han Sans", "Microsoft JhengHei", "PingFang TC", "Heiti TC", "WenQuanYi Zen Hei",
@@ -149,12 +148,10 @@ def _run_state(run) -> dict | None:
 
 @lru_cache(maxsize=None)
 def _exercise(exercise_id: str | None):
-    """The checker module's ``exercise`` ("deep_learning_intro.ex5" → checkers.…), or None."""
-    if not exercise_id or not _EXERCISE_ID.match(exercise_id):
-        return None
+    """The checker's ``Exercise`` ("deep_learning_intro.ex5"), or None when it cannot be loaded."""
     try:
-        return getattr(importlib.import_module("checkers." + exercise_id), "exercise", None)
-    except Exception:
+        return load_exercise(exercise_id) if exercise_id else None
+    except (UnknownExercise, BrokenChecker):
         return None
 
 

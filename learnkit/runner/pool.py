@@ -193,7 +193,7 @@ class KernelPool:
 
     def prepare(self) -> PreparedKernel:
         """Start one kernel and run the silent import cell (in the calling thread)."""
-        from learnkit.grading.limits import kernel_pid
+        from learnkit.runner.limits import kernel_pid
         from learnkit.runner.execute import _kernel_manager
 
         box = None

@@ -1,0 +1,206 @@
+"""Running one submission on a kernel: its environment, its sandbox, its prepared kernel, its outcome.
+
+``execute`` is what a worker (a thread here, or a Dask worker) does with one submission; it never
+raises. ``kernel_pool`` prepares kernels for a batch; ``grading_env`` is the environment every
+grading kernel starts from.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import shutil
+import tempfile
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import nbformat
+
+from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
+from learnkit.grading.options import Options
+from learnkit.grading.submissions import Submission
+from learnkit.runner import gpu
+from learnkit.runner import sandbox as sandbox_mod
+from learnkit.runner.execute import NotebookRun, kernel_env, read_notebook, run_notebook
+from learnkit.runner.limits import KernelWatch
+
+
+@dataclass
+class Outcome:
+    submission: Submission
+    status: str
+    reason: str
+    results: list[dict] = field(default_factory=list)
+    duration: float = 0.0
+    compute: float = 0.0  # seconds inside student cells (kernel clock)
+    judge: float = 0.0  # seconds the kernel-side tracker spent judging
+    peak_mb: float = 0.0
+    truncated: bool = False
+    histories: list = field(default_factory=list)  # learning curves, for artifacts.histories
+    sandboxed: bool = False  # the kernel ran in its own sandbox (False: shown as NOT SANDBOXED)
+
+    @property
+    def points(self) -> tuple[float, float]:
+        return sum(r["points"] for r in self.results), sum(r["max_points"] for r in self.results)
+
+
+_jax_cache: list[Path] = []
+
+
+def jax_cache_dir() -> Path:
+    """This grading process's JAX compilation cache (one per grader or Dask worker process, removed at exit).
+
+    Students' models of one exercise mostly compile to the same XLA programs: with the cache, the
+    first kernel compiles them and later kernels load them (~6 s less per ex5 notebook). Only
+    compiled programs are shared, keyed by their hash; see docs/grading.md for what it means for trust.
+    """
+    if not _jax_cache:
+        import atexit
+        _jax_cache.append(Path(tempfile.mkdtemp(prefix="learnkit-jax-cache-")))
+        atexit.register(shutil.rmtree, _jax_cache[0], True)
+    return _jax_cache[0]
+
+
+def _kernel_env(data_dir: str | None, work: Path, workers: int = 1, backend: str | None = None,
+                jax_cache: bool = True) -> dict:
+    env = dict(os.environ)
+    if jax_cache and (backend or env.get("KERAS_BACKEND")) == "jax":
+        env.setdefault("JAX_COMPILATION_CACHE_DIR", str(jax_cache_dir()))
+        env.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+        env.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
+    threads = str(max(1, (os.cpu_count() or 1) // max(1, workers)))  # share the cores, don't oversubscribe
+    for var in ("OMP_NUM_THREADS", "TF_NUM_INTRAOP_THREADS", "TF_NUM_INTEROP_THREADS"):
+        env.setdefault(var, threads)
+    data_dir = data_dir or env.get("LEARNKIT_DATA")
+    if data_dir:  # absolute: the kernel runs in another folder
+        env["LEARNKIT_DATA"] = os.pathsep.join(str(Path(d).resolve()) for d in data_dir.split(os.pathsep) if d)
+    env["LEARNKIT_PROGRESS"] = str(work / ".learnkit-progress.jsonl")
+    env.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    return env
+
+
+def grading_env(opts: Options, work: Path) -> dict:
+    """The environment of a grading kernel working in ``work`` (cold or prepared alike); the
+    notebook's own language is set per submission."""
+    env = kernel_env(_kernel_env(opts.data_dir, work, opts.workers, opts.keras_backend, opts.jax_cache), work,
+                     opts.keras_backend)
+    env["LEARNKIT_LANG"] = "en"
+    return gpu.apply(env, gpu.base_env())  # no preallocation (slot variables: execute)
+
+
+def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbformat.NotebookNode | None]:
+    """Run one submission in a fresh kernel and temp dir (worker thread; never raises).
+
+    ``kernels``: a ``learnkit.runner.pool.KernelPool``; the submission then runs on one of its
+    prepared kernels (a fresh process used for this submission only), else on a cold one.
+    """
+    t0 = time.monotonic()  # the duration includes waiting for a prepared kernel
+    pk = kernels.take() if kernels is not None else None
+    work = pk.work if pk is not None else Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
+    box = pk.sandbox if pk is not None else None
+    watch = KernelWatch(opts.memory_mb or None)
+    first, count, on_machine = opts.gpu_slots or (0, opts.workers, opts.workers)
+    slot = gpu.lease(first, count, on_machine, opts.gpu_memory_mb)  # its GPU and memory budget (if any)
+    try:
+        if hashlib.sha256(sub.path.read_bytes()).hexdigest() != sub.sha256:
+            return _failed(sub, "the file changed while the batch was running; grade it again"), None
+        nb = read_notebook(sub.path)
+        for cell in nb.cells:  # grades never come from outputs: start from a clean notebook
+            if cell.cell_type == "code":
+                cell.outputs, cell.execution_count = [], None
+        copy = work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
+        nbformat.write(nb, pk.host_path(copy) if pk is not None else copy)  # a sandboxed kernel's own tmpfs
+        env = gpu.apply(pk.env.copy() if pk is not None else grading_env(opts, work), slot.env)
+        if pk is None and opts.sandbox:
+            sandbox_mod.require()
+            box = sandbox_mod.Sandbox.create(work=work, **sandbox_options(opts, env))
+        # feedback in the notebook's own language, not the instructor's LEARNKIT_LANG
+        env["LEARNKIT_LANG"] = (nb.metadata.get("learnkit") or {}).get("lang") or "en"
+        run = run_notebook(copy, nb=nb, cwd=work, env=env,
+                           exercise=sub.exercise, cell_timeout=opts.cell_timeout, timeout=opts.timeout,
+                           keras_backend=opts.keras_backend, on_kernel_start=watch,
+                           max_output_bytes=int(opts.max_output_mb * 1e6), kernel=pk,
+                           sandbox=box if pk is None else None)
+        pk = None  # run_notebook shut it down
+    except Exception as e:  # the grader's own trouble with this file: an error row, the batch goes on
+        return _failed(sub, f"the grader could not run this notebook ({type(e).__name__}: {e})"[:300]), None
+    finally:
+        if pk is not None:
+            pk.discard()
+        slot.release()
+        shutil.rmtree(work, ignore_errors=True)
+        if box is not None:
+            box.cleanup()
+    outcome = _outcome(sub, run, watch.peak_mb)
+    outcome.duration = time.monotonic() - t0
+    outcome.sandboxed = run.sandboxed
+    return outcome, run.notebook
+
+
+def _outcome(sub: Submission, run: NotebookRun, peak_mb: float) -> Outcome:
+    reason = run.reason
+    if run.ok and run.cell_errors:
+        e = run.cell_errors[0]
+        reason = (f"{len(run.cell_errors)} cell(s) raised errors; first: cell {e['cell'] + 1} "
+                  f"{e['ename']}: {e['evalue']}")
+    results = [{"question": r.question, "status": r.status.value, "points": r.points, "max_points": r.max_points,
+                "message": r.message, "diagnosis": r.diagnosis} for _, r in sorted(run.results.items())]
+    return Outcome(sub, run.status, reason[:500], results, run.duration, run.compute, run.judge, peak_mb,
+                   run.output_truncated, run.histories)
+
+
+def _failed(sub: Submission, reason: str) -> Outcome:
+    try:
+        ex = load_exercise(sub.exercise) if sub.exercise else None
+    except (UnknownExercise, BrokenChecker):
+        ex = None
+    if ex is None:
+        return Outcome(sub, "error", reason, [{"question": "*", "status": "error", "points": 0.0,
+                                              "max_points": 0.0, "message": reason}])
+    return Outcome(sub, "error", reason, [{"question": q, "status": "error", "points": 0.0,
+                                          "max_points": v.problem.points, "message": reason}
+                                         for q, v in ex.views.items()])
+
+
+def batch_preload(todo: list[Submission]) -> tuple[str, ...]:
+    """What prepared kernels import for this batch: its exercise's checker module and ``preload``,
+    and the installed modules at least half of its notebooks import."""
+    from learnkit.runner.pool import preload_for
+    runnable = [s for s in todo if not s.problem]
+    exercises = {s.exercise for s in runnable}
+    exercise = exercises.pop() if len(exercises) == 1 else None
+    try:
+        extra = load_exercise(exercise).preload if exercise else ()
+    except (UnknownExercise, BrokenChecker):
+        extra = ()
+    return tuple(preload_for([s.imports for s in runnable], exercise, extra))
+
+
+def sandbox_options(opts: Options, env: dict) -> dict:
+    """What a kernel's sandbox shows (``Sandbox.create`` keywords): the datasets read-only, the
+    JAX compilation cache read-write (shared by the batch; see docs), ``opts.hide`` covered."""
+    data = tuple(d for d in (env.get("LEARNKIT_DATA") or "").split(os.pathsep) if d)
+    shared = tuple(d for d in [env.get("JAX_COMPILATION_CACHE_DIR")] if d)
+    return {"data": data, "shared": shared, "hide": tuple(map(str, opts.hide)), "quota_mb": opts.write_quota_mb}
+
+
+def kernel_pool(opts: Options, limit: int | None = None, ahead: int | None = None):
+    """Prepared kernels for ``opts`` (a fork server importing ``opts.preload`` where the OS can
+    fork; else kernels that import it themselves), at most ``limit`` of them."""
+    from functools import partial
+
+    from learnkit.runner.pool import KernelPool
+
+    env_for = partial(grading_env, opts)
+    server = None
+    if hasattr(os, "fork"):
+        from learnkit.runner.forkserver import ForkServer
+        home = Path(tempfile.mkdtemp(prefix="learnkit-forkserver-"))
+        try:
+            server = ForkServer(list(opts.preload), env_for(home), str(home))
+        except Exception:  # cannot start one: prepared kernels import the modules themselves instead
+            server = None
+    box = sandbox_options(opts, env_for(Path(tempfile.gettempdir()))) if opts.sandbox else None
+    return KernelPool(env_for, list(opts.preload), ahead=ahead or max(1, opts.workers), limit=limit, server=server,
+                      sandbox=box)
