@@ -242,3 +242,32 @@ def test_emphasis_and_code_in_html_messages():
     from learnkit.core.render import inline_html
     assert inline_html("one *before* each `a*b*c` and 2*3*4") == \
         "one <em>before</em> each <code>a*b*c</code> and 2*3*4"
+
+
+def test_a_broken_checker_is_reported_as_broken_not_unknown(tmp_path, monkeypatch):
+    import sys
+
+    import checkers
+    from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
+    from learnkit.grading.submissions import inspect
+
+    course = tmp_path / "zz_course"
+    course.mkdir()
+    (course / "__init__.py").write_text("")
+    (course / "broken.py").write_text("raise ZeroDivisionError('a typo in the checker')\n")
+    (course / "empty.py").write_text("x = 1\n")
+    monkeypatch.setattr(checkers, "__path__", [*checkers.__path__, str(tmp_path)])
+    monkeypatch.delitem(sys.modules, "checkers.zz_course", raising=False)
+    with pytest.raises(BrokenChecker, match="broken .*ZeroDivisionError: a typo"):
+        load_exercise("zz_course.broken")
+    with pytest.raises(BrokenChecker, match="defines no `exercise`"):
+        load_exercise("zz_course.empty")
+    with pytest.raises(UnknownExercise, match="no checker module"):
+        load_exercise("zz_course.missing")
+    with pytest.raises(UnknownExercise, match="not an exercise id"):
+        load_exercise("../../etc")
+    nb = tmp_path / "student.ipynb"
+    nb.write_text('{"cells": [{"cell_type": "code", "id": "c1", "metadata": {}, "outputs": [], "execution_count": null, '
+                  '"source": "from checkers.zz_course.broken import *"}], "metadata": {}, "nbformat": 4, '
+                  '"nbformat_minor": 5}')
+    assert "is broken" in inspect(nb).problem
