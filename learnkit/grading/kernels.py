@@ -89,49 +89,86 @@ def grading_env(opts: Options, work: Path) -> dict:
     return gpu.apply(env, gpu.base_env())  # no preallocation (slot variables: execute)
 
 
+@dataclass
+class ColdKernel:
+    """A kernel not started yet: its folder, environment and sandbox; ``run_notebook`` starts it.
+
+    It has the shape of a ``learnkit.runner.pool.PreparedKernel`` (``work``, ``env``, ``sandbox``,
+    ``host_path``, ``discard``), so ``execute`` treats every kernel source alike.
+    """
+    work: Path
+    env: dict
+    sandbox: object = None
+    km: object = None
+
+    def host_path(self, path) -> Path:
+        return Path(path)
+
+    def discard(self) -> None:
+        shutil.rmtree(self.work, ignore_errors=True)
+        if self.sandbox is not None:
+            self.sandbox.cleanup()
+
+
+class ColdKernels:
+    """The kernel source without preparation (``--cold-kernels``, or when a pool has none ready)."""
+
+    def __init__(self, opts: Options):
+        self.opts = opts
+
+    def take(self) -> ColdKernel:
+        work = Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
+        kernel = ColdKernel(work, grading_env(self.opts, work))
+        try:
+            if self.opts.sandbox:
+                sandbox_mod.require()
+                kernel.sandbox = sandbox_mod.Sandbox.create(work=work, **sandbox_options(self.opts, kernel.env))
+        except BaseException:
+            kernel.discard()
+            raise
+        return kernel
+
+    def close(self) -> None:
+        pass
+
+
 def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbformat.NotebookNode | None]:
     """Run one submission in a fresh kernel and temp dir (worker thread; never raises).
 
-    ``kernels``: a ``learnkit.runner.pool.KernelPool``; the submission then runs on one of its
-    prepared kernels (a fresh process used for this submission only), else on a cold one.
+    ``kernels``: where the kernel comes from: a ``learnkit.runner.pool.KernelPool`` (a prepared
+    kernel, a fresh process used for this submission only) or, by default and whenever the pool
+    has none, ``ColdKernels``.
     """
     t0 = time.monotonic()  # the duration includes waiting for a prepared kernel
-    pk = kernels.take() if kernels is not None else None
-    work = pk.work if pk is not None else Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
-    box = pk.sandbox if pk is not None else None
     watch = KernelWatch(opts.memory_mb or None)
     first, count, on_machine = opts.gpu_slots or (0, opts.workers, opts.workers)
     slot = gpu.lease(first, count, on_machine, opts.gpu_memory_mb)  # its GPU and memory budget (if any)
+    kernel = None
     try:
+        kernel = (kernels.take() if kernels is not None else None) or ColdKernels(opts).take()
         if hashlib.sha256(sub.path.read_bytes()).hexdigest() != sub.sha256:
             return _failed(sub, "the file changed while the batch was running; grade it again"), None
         nb = read_notebook(sub.path)
         for cell in nb.cells:  # grades never come from outputs: start from a clean notebook
             if cell.cell_type == "code":
                 cell.outputs, cell.execution_count = [], None
-        copy = work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
-        nbformat.write(nb, pk.host_path(copy) if pk is not None else copy)  # a sandboxed kernel's own tmpfs
-        env = gpu.apply(pk.env.copy() if pk is not None else grading_env(opts, work), slot.env)
-        if pk is None and opts.sandbox:
-            sandbox_mod.require()
-            box = sandbox_mod.Sandbox.create(work=work, **sandbox_options(opts, env))
+        copy = kernel.work / (re.sub(r"[^\w.-]", "_", sub.path.stem)[:80] + ".ipynb")
+        nbformat.write(nb, kernel.host_path(copy))  # a sandboxed prepared kernel: its own tmpfs
+        env = gpu.apply(kernel.env.copy(), slot.env)
         # feedback in the notebook's own language, not the instructor's LEARNKIT_LANG
         env["LEARNKIT_LANG"] = (nb.metadata.get("learnkit") or {}).get("lang") or "en"
-        run = run_notebook(copy, nb=nb, cwd=work, env=env,
+        started = kernel.km is not None
+        run = run_notebook(copy, nb=nb, cwd=kernel.work, env=env,
                            exercise=sub.exercise, cell_timeout=opts.cell_timeout, timeout=opts.timeout,
                            keras_backend=opts.keras_backend, on_kernel_start=watch,
-                           max_output_bytes=int(opts.max_output_mb * 1e6), kernel=pk,
-                           sandbox=box if pk is None else None)
-        pk = None  # run_notebook shut it down
+                           max_output_bytes=int(opts.max_output_mb * 1e6), kernel=kernel if started else None,
+                           sandbox=None if started else kernel.sandbox)
     except Exception as e:  # the grader's own trouble with this file: an error row, the batch goes on
         return _failed(sub, f"the grader could not run this notebook ({type(e).__name__}: {e})"[:300]), None
     finally:
-        if pk is not None:
-            pk.discard()
+        if kernel is not None:
+            kernel.discard()  # a prepared kernel run_notebook shut down: only its folders are left to remove
         slot.release()
-        shutil.rmtree(work, ignore_errors=True)
-        if box is not None:
-            box.cleanup()
     outcome = _outcome(sub, run, watch.peak_mb)
     outcome.duration = time.monotonic() - t0
     outcome.sandboxed = run.sandboxed
