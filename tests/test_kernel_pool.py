@@ -152,3 +152,15 @@ def test_preload_is_what_most_notebooks_import_from_installed_packages(tmp_path)
     assert "numpy" in got and "sklearn.model_selection" in got
     assert "pandas" not in got  # one notebook in three
     assert "mymod" not in got  # not an installed package (and here not even importable)
+
+
+@pytest.mark.slow
+def test_a_batch_leaves_no_fork_server_folder_behind(tmp_path, monkeypatch):
+    import tempfile
+
+    from learnkit.grading.kernels import kernel_pool
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    pool = kernel_pool(Options(workers=1, sandbox=False, preload=("json",)), limit=1, ahead=1)
+    assert [p.name for p in tmp_path.glob("learnkit-forkserver-*")], "the server works in its own folder"
+    pool.close()
+    assert not list(tmp_path.glob("learnkit-forkserver-*"))

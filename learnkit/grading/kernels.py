@@ -235,9 +235,10 @@ def kernel_pool(opts: Options, limit: int | None = None, ahead: int | None = Non
         from learnkit.runner.forkserver import ForkServer
         home = Path(tempfile.mkdtemp(prefix="learnkit-forkserver-"))
         try:
-            server = ForkServer(list(opts.preload), env_for(home), str(home))
+            server = ForkServer(list(opts.preload), env_for(home), str(home), own_cwd=True)
         except Exception:  # cannot start one: prepared kernels import the modules themselves instead
             server = None
+            shutil.rmtree(home, ignore_errors=True)
     box = sandbox_options(opts, env_for(Path(tempfile.gettempdir()))) if opts.sandbox else None
     return KernelPool(env_for, list(opts.preload), ahead=ahead or max(1, opts.workers), limit=limit, server=server,
                       sandbox=box)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
@@ -40,8 +41,10 @@ class ForkServerError(RuntimeError):
 class ForkServer:
     """The grader's handle on one fork-server process (thread-safe ``spawn``)."""
 
-    def __init__(self, preload: list[str], env: dict, cwd: str, timeout: float = 180):
+    def __init__(self, preload: list[str], env: dict, cwd: str, timeout: float = 180, own_cwd: bool = False):
+        """``own_cwd``: ``cwd`` is the server's own folder, removed when it is closed."""
         self.preload = list(preload)
+        self.home = cwd if own_cwd else None
         self.proc = subprocess.Popen([sys.executable, "-m", "learnkit.runner.forkserver"], env=env, cwd=cwd,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      text=True, bufsize=1, start_new_session=True)
@@ -89,6 +92,8 @@ class ForkServer:
         except subprocess.TimeoutExpired:
             self.proc.kill()
             self.proc.wait()
+        if self.home is not None:
+            shutil.rmtree(self.home, ignore_errors=True)
 
 
 class ForkedProcess:
