@@ -95,6 +95,7 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
                                            help="Each kernel in its own sandbox (bubblewrap: no network, only its "
                                            "own folder writable, quotas); --no-sandbox marks the runs NOT SANDBOXED")):
     """Grade submissions, each in a fresh kernel, into OUT/gradebook.sqlite; export grades.csv and reports."""
+    from learnkit.core.result import RunStatus
     from learnkit.grading.grade import Options, grade, summary_table
     from learnkit.runner import gpu
     try:
@@ -124,7 +125,7 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
         console.print("[red]no notebooks found[/red] in " + ", ".join(map(str, submissions)))
         raise typer.Exit(2)
     console.print(summary_table(batch.gradebook, title=f"grades ({batch.gradebook})"))
-    failed = sum(o.status != "ok" for o in batch.outcomes)
+    failed = sum(o.status is not RunStatus.OK for o in batch.outcomes)
     console.print(f"graded {len(batch.outcomes)} submission(s) in {batch.wall:.0f} s ({failed} with a failed run)")
     if batch.skipped:
         console.print(f"{len(batch.skipped)} skipped (already graded; --force regrades them)")

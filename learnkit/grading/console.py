@@ -1,6 +1,8 @@
 """What an instructor sees in the terminal: the batch's progress and the summary table."""
 from __future__ import annotations
 
+from learnkit.core.result import RunStatus
+
 from learnkit.grading.gradebook import Gradebook
 from learnkit.grading.kernels import Outcome
 from learnkit.grading.submissions import Submission
@@ -34,12 +36,12 @@ class BatchProgress:
     def done(self, o: Outcome) -> None:
         if o.submission.student in self.running:
             self.running.remove(o.submission.student)
-        self.failed += o.status != "ok"
+        self.failed += o.status is not RunStatus.OK
         self.progress.update(self.task, advance=1, failed=self.failed, now=", ".join(self.running[-3:]))
         if not self.quiet:
             from rich.markup import escape
             got, of = o.points
-            note = f"[red]{o.status}: {escape(o.reason)}[/red]" if o.status != "ok" else ""
+            note = f"[red]{o.status}: {escape(o.reason)}[/red]" if o.status is not RunStatus.OK else ""
             self.progress.console.print(f"{escape(o.submission.student)}: {got:g}/{of:g} points, "
                                         f"{o.duration:.0f} s {note}", highlight=False)
 

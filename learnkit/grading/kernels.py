@@ -18,6 +18,7 @@ from pathlib import Path
 import nbformat
 
 from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
+from learnkit.core.result import RunStatus, Status
 from learnkit.grading.options import Options
 from learnkit.grading.submissions import Submission
 from learnkit.runner import gpu
@@ -29,7 +30,7 @@ from learnkit.runner.limits import KernelWatch
 @dataclass
 class Outcome:
     submission: Submission
-    status: str
+    status: RunStatus
     reason: str
     results: list[dict] = field(default_factory=list)
     duration: float = 0.0
@@ -193,9 +194,9 @@ def _failed(sub: Submission, reason: str) -> Outcome:
     except (UnknownExercise, BrokenChecker):
         ex = None
     if ex is None:
-        return Outcome(sub, "error", reason, [{"question": "*", "status": "error", "points": 0.0,
+        return Outcome(sub, RunStatus.ERROR, reason, [{"question": "*", "status": Status.ERROR.value, "points": 0.0,
                                               "max_points": 0.0, "message": reason}])
-    return Outcome(sub, "error", reason, [{"question": q, "status": "error", "points": 0.0,
+    return Outcome(sub, RunStatus.ERROR, reason, [{"question": q, "status": Status.ERROR.value, "points": 0.0,
                                           "max_points": v.problem.points, "message": reason}
                                          for q, v in ex.views.items()])
 
