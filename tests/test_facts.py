@@ -200,3 +200,18 @@ def test_the_call_cache_reruns_a_function_when_anything_it_reads_changes():
     exec("def opaque(x):\n    return x if state else x", g)             # reads something it cannot fingerprint
     cache(g["opaque"], x, {}), cache(g["opaque"], x, {})
     assert runs[-2:] == ["opaque", "opaque"]
+
+
+def test_a_context_that_fails_to_install_leaves_nothing_installed(monkeypatch):
+    installed = []
+
+    def install(value):
+        installed.append(value)
+        return lambda: installed.remove(value)
+
+    monkeypatch.setitem(facts._CONTEXT, "a.good", (lambda: 1, install))
+    monkeypatch.setitem(facts._CONTEXT, "z.bad", (lambda: 2, install))
+    with pytest.raises(facts.MalformedFacts):
+        with facts.installed_context({"a.good": 1, "z.bad": {"$t": "pickle"}}):
+            pass
+    assert installed == []  # the first one was undone when the second failed

@@ -10,6 +10,7 @@ as a student who got it right at some point earned the point.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from dataclasses import dataclass, field
@@ -95,20 +96,16 @@ def judge_facts(path: str | Path, exercise) -> Judged:
             todo = list(latest)
         if not todo:
             continue
-        try:
-            scope = factlib.installed_context(context)
-            scope.__enter__()
-        except factlib.MalformedFacts as e:
-            judged.problems.append(f"malformed notebook-wide facts ({e})")
-            context, scope = {}, None
-        try:
+        with contextlib.ExitStack() as scope:
+            try:
+                scope.enter_context(factlib.installed_context(context))
+            except factlib.MalformedFacts as e:  # nothing stays installed (installed_context undoes itself)
+                judged.problems.append(f"malformed notebook-wide facts ({e})")
+                context = {}
             for q in todo:
                 r = decide(problems[q], latest[q], q, exercise.id, passive=True)
                 if r.better_than(judged.results.get(q)):
                     judged.results[q], judged.cells[q] = r, line["cell"]
-        finally:
-            if scope is not None:
-                scope.__exit__(None, None, None)
     judged.histories = _histories(context, judged)
     judged.judge = time.perf_counter() - started
     return judged

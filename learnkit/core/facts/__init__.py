@@ -92,16 +92,20 @@ class installed_context:
         self.undo: list = []
 
     def __enter__(self):
-        for name, node in self.tree.items():
-            if name in _CONTEXT:
-                value = Decoder()(node)
-                self.undo.append(_CONTEXT[name][1](value))
+        try:
+            for name, node in self.tree.items():
+                if name in _CONTEXT:
+                    value = Decoder()(node)
+                    self.undo.append(_CONTEXT[name][1](value))
+        except BaseException:  # __exit__ will not run: undo what was installed before the failure
+            self.__exit__(None, None, None)
+            raise
         return self
 
     def __exit__(self, *exc):
-        for undo in reversed(self.undo):
+        while self.undo:
             try:
-                undo()
+                self.undo.pop()()
             except Exception:
                 pass
         return False
