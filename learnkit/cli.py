@@ -7,6 +7,7 @@ from typing import List, Optional
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
@@ -93,11 +94,29 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
                                                "memory / the kernels placed on it, minus a reserve)"),
               sandbox: bool = typer.Option(True, "--sandbox/--no-sandbox",
                                            help="Each kernel in its own sandbox (bubblewrap: no network, only its "
-                                           "own folder writable, quotas); --no-sandbox marks the runs NOT SANDBOXED")):
+                                           "own folder writable, quotas); --no-sandbox marks the runs NOT SANDBOXED"),
+              roster: Optional[Path] = typer.Option(None, "--roster", help="CSV of the class (id, name, aliases): "
+                                                    "maps file names to students; lists missing and unknown ones"),
+              manifest: Optional[Path] = typer.Option(None, "--manifest", help="CSV file,submitted[,student]: the "
+                                                      "submission times (else each file's modification time)"),
+              due: Optional[str] = typer.Option(None, "--due", help="Deadline, e.g. 2026-12-01T23:59 (local time "
+                                                "unless it names a zone)"),
+              late_penalty: float = typer.Option(0, "--late-penalty", help="Percent off per day late (any part of "
+                                                 "a day counts)"),
+              late_cap: float = typer.Option(100, "--late-cap", help="At most this percent off"),
+              zero_after: Optional[str] = typer.Option(None, "--zero-after", help="Submissions after this time get 0"),
+              extensions: Optional[Path] = typer.Option(None, "--extensions", help="CSV student,due or student,days: "
+                                                        "personal deadlines")):
     """Grade submissions, each in a fresh kernel, into OUT/gradebook.sqlite; export grades.csv and reports."""
     from learnkit.core.result import RunStatus
-    from learnkit.grading.grade import Options, grade, summary_table
+    from learnkit.grading.grade import BatchProblem, Options, grade, summary_table
     from learnkit.runner import gpu
+    try:
+        policy = _late_policy(due, late_penalty, late_cap, zero_after, extensions)
+        class_roster, times = _class_files(roster, manifest)
+    except ValueError as e:  # RosterError, PolicyError: a clear line, nothing graded
+        console.print(f"[red]{escape(str(e))}[/red]")
+        raise typer.Exit(2)
     try:
         gpus = gpu.gpus()
     except ValueError as e:
@@ -108,7 +127,8 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
     opts = Options(workers=max(1, workers), cell_timeout=cell_timeout, timeout=timeout or None,
                    memory_mb=memory or None, max_output_mb=max_output, force=force, keras_backend=keras_backend,
                    data_dir=str(data_dir) if data_dir else None, prepared_kernels=prepared,
-                   jax_cache=jax_cache, gpu_memory_mb=gpu_memory or None, sandbox=sandbox)
+                   jax_cache=jax_cache, gpu_memory_mb=gpu_memory or None, sandbox=sandbox,
+                   roster=class_roster, manifest=times, late_policy=policy)
     from learnkit.runner import sandbox as sandbox_mod
     if not sandbox:
         console.print("[bold red]NOT SANDBOXED[/bold red]: --no-sandbox: the notebooks' kernels run as your user, "
@@ -116,15 +136,20 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
     elif not dask and not sandbox_mod.available():
         console.print(f"[red]cannot sandbox the kernels[/red]: {sandbox_mod.check()[1]}")
         raise typer.Exit(2)
-    if dask:
-        from learnkit.grading.distributed import grade_on_dask
-        batch = grade_on_dask(submissions, out, opts, dask, console=console)
-    else:
-        batch = grade(submissions, out, opts, console=console)
+    try:
+        if dask:
+            from learnkit.grading.distributed import grade_on_dask
+            batch = grade_on_dask(submissions, out, opts, dask, console=console)
+        else:
+            batch = grade(submissions, out, opts, console=console)
+    except BatchProblem as e:
+        console.print(f"[red]cannot grade[/red]: {escape(str(e))}")
+        raise typer.Exit(2)
     if not batch.outcomes and not batch.skipped:
         console.print("[red]no notebooks found[/red] in " + ", ".join(map(str, submissions)))
         raise typer.Exit(2)
-    console.print(summary_table(batch.gradebook, title=f"grades ({batch.gradebook})"))
+    console.print(summary_table(batch.gradebook, title="grades", width=console.width))
+    console.print(f"gradebook: {batch.gradebook}")
     failed = sum(o.status is not RunStatus.OK for o in batch.outcomes)
     console.print(f"graded {len(batch.outcomes)} submission(s) in {batch.wall:.0f} s ({failed} with a failed run)")
     if batch.skipped:
@@ -138,25 +163,70 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
         raise typer.Exit(130)
 
 
+def _late_policy(due, percent, cap, zero_after, extensions):
+    from learnkit.grading.lateness import LatePolicy, PolicyError, parse_when, read_extensions
+    if due is None and zero_after is None and extensions is None:
+        if percent:
+            raise PolicyError("--late-penalty needs --due")
+        return None
+    when = parse_when(due) if due else None
+    return LatePolicy(due=when, percent_per_day=percent, cap_percent=cap,
+                      zero_after=parse_when(zero_after) if zero_after else None,
+                      extensions=read_extensions(extensions, when) if extensions else {})
+
+
+def _class_files(roster, manifest):
+    from learnkit.grading.lateness import read_manifest
+    from learnkit.grading.roster import Roster
+    return (Roster.read(roster) if roster else None), (read_manifest(manifest) if manifest else None)
+
+
+def _gradebook_path(out: Path) -> Path:
+    db = out if out.suffix == ".sqlite" else out / "gradebook.sqlite"
+    if not db.is_file():
+        console.print(f"[red]no gradebook at {escape(str(db))}[/red]: run `learnkit grade ... --out {escape(str(out))}` "
+                      "first")
+        raise typer.Exit(2)
+    return db
+
+
 @app.command("export")
 def export_cmd(out: Path = typer.Argument(..., help="A grading output folder (holding gradebook.sqlite)"),
                fmt: str = typer.Option("csv", "--format", help="csv (grades.csv + totals.csv) or json (grades.json)")):
-    """Export the gradebook of a grading folder again."""
-    from learnkit.grading.gradebook import Gradebook, export
-    db = out if out.suffix == ".sqlite" else out / "gradebook.sqlite"
+    """Export the gradebook of a grading folder again (overrides, lateness, roster and flags included)."""
+    from learnkit.grading.exports import export
+    from learnkit.grading.gradebook import Gradebook
     if fmt not in ("csv", "json"):
-        console.print(f"[red]unknown format {fmt!r}[/red]: use csv or json")
+        console.print(f"[red]unknown format {escape(fmt)!r}[/red]: use csv or json")
         raise typer.Exit(2)
-    if not db.is_file():
-        console.print(f"[red]no gradebook at {db}[/red]: run `learnkit grade ... --out {out}` first")
-        raise typer.Exit(2)
-    gb = Gradebook(db)
-    try:
+    db = _gradebook_path(out)
+    with Gradebook(db) as gb:
         paths = export(gb, db.parent, fmt)
-    finally:
-        gb.close()
     for path in paths:
         console.print(f"wrote {path}")
+
+
+@app.command("override")
+def override_cmd(out: Path = typer.Argument(..., help="A grading output folder (holding gradebook.sqlite)"),
+                 student: str = typer.Argument(..., help="The student id, as in grades.csv"),
+                 question: str = typer.Argument(..., help="q_1, q_2, … (or 1, 2, …)"),
+                 points: Optional[float] = typer.Argument(None, help="The points this question gets"),
+                 comment: str = typer.Option("", "--comment", "-m", help="Why (shown to the student and in exports)"),
+                 exercise: Optional[str] = typer.Option(None, "--exercise", help="When the student has several"),
+                 by: Optional[str] = typer.Option(None, "--by", help="Who decides (default: your user name)"),
+                 remove: bool = typer.Option(False, "--remove", help="Remove the override: the grader's points again")):
+    """Set a question's points by hand, with a comment; kept across regrades; the reports and exports follow."""
+    import getpass
+
+    from learnkit.grading.overrides import OverrideProblem, apply_override
+    db = _gradebook_path(out)
+    try:
+        text = apply_override(db, student, question, points, comment, exercise=exercise,
+                              author=by or getpass.getuser(), remove=remove)
+    except OverrideProblem as e:
+        console.print(f"[red]{escape(str(e))}[/red]")
+        raise typer.Exit(2)
+    console.print(text)
 
 
 i18n_app = typer.Typer(help="Maintain the message catalogs (framework and course content).")

@@ -22,7 +22,8 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from learnkit.grading.gradebook import NOT_SANDBOXED_FILE, Gradebook
+from learnkit.grading.exports import NOT_SANDBOXED_FILE
+from learnkit.grading.gradebook import Gradebook
 from learnkit.grading.grade import Options, grade
 from learnkit.runner import sandbox
 

@@ -153,6 +153,7 @@ q4 = ThoughtExperiment(
 )
 
 exercise = Exercise("deep_learning_intro.ex5", "Dropout and Batch Normalization", [q1, q2, q3, q4],
-                    languages=["zh-TW"], preload=("keras", "pandas", "matplotlib.pyplot", "sklearn.model_selection"))
+                    languages=["zh-TW"], preload=("keras", "pandas", "matplotlib.pyplot", "sklearn.model_selection"),
+                    datasets=("spotify", "concrete"))
 exercise.export(globals())
 curves.watch()  # remember each `history` before the notebook overwrites it (q_4 compares two runs)

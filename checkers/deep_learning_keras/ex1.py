@@ -199,5 +199,5 @@ predicted_prob_true = predictions[:, 1]
 )
 
 exercise = Exercise("deep_learning_keras.ex1", "First Keras models", [q1, q2, q3, q4, q5, q6],
-                    preload=("keras", "pandas"))
+                    preload=("keras", "pandas"), datasets=("hourly-wages", "titanic"))
 exercise.export(globals())

@@ -222,5 +222,5 @@ q7 = MultipleChoice(
 )
 
 exercise = Exercise("deep_learning_keras.ex2", "Optimising and validating", [q1, q2, q3, q4, q5, q6, q7],
-                    preload=("keras", "pandas"))
+                    preload=("keras", "pandas"), datasets=("titanic",))
 exercise.export(globals())

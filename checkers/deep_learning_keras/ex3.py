@@ -80,5 +80,5 @@ q3 = TrainingProblem(
 )
 
 exercise = Exercise("deep_learning_keras.ex3", "Building your own digit recognition model", [q1, q2, q3],
-                    preload=("keras", "pandas"))
+                    preload=("keras", "pandas"), datasets=("mnist-images", "mnist-labels"))
 exercise.export(globals())

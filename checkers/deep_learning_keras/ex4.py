@@ -103,6 +103,6 @@ q2 = ThoughtExperiment(
 )
 
 exercise = Exercise("deep_learning_keras.ex4", "Dropout and batch normalization: the red wine model", [q1, q2],
-                    preload=("keras", "pandas"))
+                    preload=("keras", "pandas"), datasets=("red-wine",))
 exercise.export(globals())
 curves.watch()  # remember the starter run, to compare it with the tutorial model's run

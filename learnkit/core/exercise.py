@@ -16,11 +16,12 @@ from learnkit.i18n import _, content
 
 class Exercise:
     def __init__(self, id: str, title: str, problems: Sequence[Problem], languages: Sequence[str] = (),
-                 preload: Sequence[str] = ()):
+                 preload: Sequence[str] = (), datasets: Sequence[str] = ()):
         self.id = id
         self.title = title
         self.languages = tuple(languages)  # translations the content catalog must hold
         self.preload = tuple(preload)  # modules prepared grading kernels import ahead (see learnkit.runner.pool)
+        self.datasets = tuple(datasets)  # learnkit.datasets names its notebook loads (the grader checks them first)
         self.problems = list(problems)
         self.views = {f"q_{i}": ProblemView(p, f"q_{i}", id) for i, p in enumerate(self.problems, 1)}
 

@@ -48,37 +48,79 @@ class BatchProgress:
 
 STATUS_STYLE = {"correct": "green", "incorrect": "yellow", "unattempted": "dim", "error": "red",
                 "timeout": "magenta", "killed": "magenta"}
+SYMBOL = {"correct": "✔", "incorrect": "✘", "unattempted": "–", "error": "!", "timeout": "◷", "killed": "✖"}
 
 
-def summary_table(gradebook_path, title: str = "grades"):
-    """A rich renderable: a table (student, points, one status column per question), then each run's note."""
+def summary_table(gradebook_path, title: str = "grades", width: int | None = None):
+    """A rich renderable: per exercise a table (student, points, one status per question), then the
+    instructor's notes: failed runs, duplicates and other flags, missing and unknown students.
+
+    ``width``: the terminal's columns; when the words do not fit, statuses become symbols (with a
+    legend) so that the student column always keeps its room."""
     from rich.console import Group
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
+
+    from learnkit.grading.standing import standing
     gb = Gradebook(gradebook_path)
     try:
-        runs = [(run, gb.results(run["id"])) for run in gb.current_runs()]
-        unsandboxed = gb.not_sandboxed()
+        st = standing(gb)
     finally:
         gb.close()
-    questions = sorted({r["question"] for _, rs in runs for r in rs} - {"*"})
-    table = Table(title=title)
-    table.add_column("student", overflow="fold", min_width=8)
-    table.add_column("points", no_wrap=True)
-    for q in questions:
-        table.add_column(q, no_wrap=True)
+    parts, compact_any = [], False
+    for exercise in sorted({e.exercise for e in st.entries}):
+        entries = [e for e in st.entries if e.exercise == exercise]
+        questions = sorted({q.question for e in entries for q in e.questions} - {"*"}, key=_natural)
+        name_w = min(24, max([len("student")] + [len(e.student) + (0 if e.counted else 2) for e in entries]))
+        words_w = name_w + 14 + sum(max(len(q), 11) + 3 for q in questions) + 4
+        compact = width is not None and words_w > width
+        compact_any |= compact
+        table = Table(title=f"{title}: {exercise}" if exercise else title)
+        table.add_column("student", overflow="fold", min_width=min(name_w, 12), ratio=None)
+        table.add_column("points", no_wrap=True)
+        for q in questions:
+            table.add_column(q.replace("q_", "") if compact else q, no_wrap=True, justify="center" if compact else "left")
+        for e in entries:
+            by_q = {q.question: q for q in e.questions}
+            cells = []
+            for q in questions:
+                if q not in by_q:
+                    cells.append("[red]![/]" if "*" in by_q else "")
+                    continue
+                g = by_q[q]
+                word = SYMBOL.get(g.status, "?") if compact else g.status
+                mark = "*" if g.override is not None else ""
+                cells.append(f"[{STATUS_STYLE.get(g.status, 'default')}]{escape(word)}{mark}[/]")
+            pts = f"{e.total:g}/{e.max_points:g}" + ("*" if e.overridden or e.penalty_percent else "")
+            who = escape(e.student) if e.counted else f"[dim]({escape(e.student)})[/]"
+            table.add_row(who, pts, *cells)
+        parts.append(table)
+    if compact_any:
+        parts.append(Text("  ".join(f"{sym} {word}" for word, sym in SYMBOL.items()) + "  (columns: question numbers)",
+                          style="dim"))
     notes = []
-    for run, rs in runs:
-        by_q = {r["question"]: r["status"] for r in rs}
-        pts = f"{sum(r['points'] for r in rs):g}/{sum(r['max_points'] for r in rs):g}"
-        cells = [f"[{STATUS_STYLE.get(by_q[q], 'default')}]{escape(by_q[q])}[/]" if q in by_q
-                 else ("[red]error[/]" if "*" in by_q else "") for q in questions]
-        table.add_row(escape(run["student"]), pts, *cells)
-        if run["reason"]:
-            notes.append(Text(f"  {run['student']}: {run['reason'][:160]}", style="dim" if run["status"] == "ok"
-                              else "red"))
-    if unsandboxed:
-        notes.append(Text(f"NOT SANDBOXED: {len(unsandboxed)} run(s) graded with --no-sandbox (see NOT-SANDBOXED.txt)",
-                          style="bold red"))
-    return Group(table, *([Text("notes:")] + notes if notes else []))
+    for e in st.entries:
+        if e.reason:
+            notes.append(Text(f"  {e.student}: {e.reason[:160]}", style="dim" if e.status == "ok" else "red"))
+        for flag in e.flags:
+            notes.append(Text(f"  {e.student}: {flag}", style="yellow"))
+        for q in e.overridden:
+            notes.append(Text(f"  {e.student} {q.question}: override, {q.override.describe()}", style="cyan"))
+        if e.lateness is not None and e.penalty_percent:
+            notes.append(Text(f"  {e.student}: {e.lateness.note}", style="yellow"))
+    if st.missing:
+        notes.append(Text("  on the roster, no submission: " + ", ".join(
+            f"{s.id}" + (f" ({s.name})" if s.name else "") for _, s in st.missing), style="yellow"))
+    if st.unknown:
+        notes.append(Text("  not on the roster: " + ", ".join(e.student for e in st.unknown), style="yellow"))
+    if st.not_sandboxed:
+        notes.append(Text(f"NOT SANDBOXED: {len(st.not_sandboxed)} run(s) graded with --no-sandbox "
+                          "(see NOT-SANDBOXED.txt)", style="bold red"))
+    return Group(*parts, *([Text("notes (* = overridden or late penalty; (name) = not counted):")] + notes
+                           if notes else []))
+
+
+def _natural(s: str) -> list:
+    import re
+    return [int(t) if t.isdigit() else t for t in re.split(r"(\d+)", s)]

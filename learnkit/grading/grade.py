@@ -18,11 +18,16 @@ from pathlib import Path
 import nbformat
 
 from learnkit.grading.console import STATUS_STYLE, BatchProgress, summary_table  # noqa: F401
-from learnkit.grading.gradebook import Gradebook, export
+from learnkit.core.exercise import load_exercise
+from learnkit.grading.exports import NOT_SANDBOXED, export
+from learnkit.grading.gradebook import Gradebook
 from learnkit.grading.kernels import (Outcome, _failed, _kernel_env, batch_preload, execute,  # noqa: F401
                                       grading_env, jax_cache_dir, kernel_pool, sandbox_options)
 from learnkit.grading.options import Options
-from learnkit.grading.submissions import Submission, find_submissions, inspect  # noqa: F401
+from learnkit.grading.preflight import BatchProblem, check_paths, output_lock, require_data  # noqa: F401
+from learnkit.grading.report import write_reports
+from learnkit.grading.standing import load_roster, save_policy, save_roster, standing
+from learnkit.grading.submissions import Submission, find_submissions, identify, inspect  # noqa: F401
 from learnkit.runner import sandbox as sandbox_mod
 from learnkit.runner.limits import kill_all
 
@@ -51,38 +56,52 @@ def standin_note(data_dir: str | None) -> str | None:
 
 
 def grade(paths, out_dir, opts: Options | None = None, console=None, on_done=None, pool=None) -> Batch:
-    """Grade every submission under ``paths`` into ``out_dir``/gradebook.sqlite, then export."""
+    """Grade every submission under ``paths`` into ``out_dir``/gradebook.sqlite, then export.
+
+    Raises ``BatchProblem`` (before anything runs) for paths that do not exist, an ``out_dir``
+    that is a file or in use by another batch, and course data the kernels would not find.
+    """
     opts = opts or Options()
     out_dir = Path(out_dir)
+    check_paths(paths, out_dir)
     if opts.sandbox and pool is None:
         sandbox_mod.require()  # refuse rather than run students' code unconfined (--no-sandbox to do so)
     if opts.sandbox:  # never visible to a kernel, even under a folder it may read
         opts = dataclasses.replace(opts, hide=tuple(opts.hide) + tuple(
             str(p.resolve() if p.is_dir() else p.resolve().parent) for p in map(Path, paths)) + (str(out_dir.resolve()),))
-    out_dir.mkdir(parents=True, exist_ok=True)
+    with output_lock(out_dir):
+        return _grade_locked(paths, out_dir, opts, console, on_done, pool)
+
+
+def _grade_locked(paths, out_dir: Path, opts: Options, console, on_done, pool) -> Batch:
     batch = Batch(out_dir, out_dir / GRADEBOOK)
     t0 = time.monotonic()
+    subs = [inspect(p) for p in find_submissions(paths, exclude=out_dir)]
+    require_data([load_exercise(e) for e in sorted({s.exercise for s in subs if not s.problem})], opts.data_dir)
     gb = Gradebook(batch.gradebook)
     try:
+        if opts.roster is not None:
+            save_roster(gb, opts.roster)
+        if opts.late_policy is not None:
+            save_policy(gb, opts.late_policy)
+        roster = load_roster(gb)
+        roots = [Path(p) for p in paths if Path(p).is_dir()]
         todo = []
-        for sub in map(inspect, find_submissions(paths, exclude=out_dir)):
-            sub.id = gb.submission(str(sub.path), sub.sha256 or "-", sub.student, sub.exercise)
+        for sub in subs:
+            identify(sub, roots, roster, opts.manifest)
+            sub.id = gb.submission(str(sub.path), sub.sha256 or "-", sub.student, sub.exercise, **sub.info())
             (todo if opts.force or not gb.is_graded(sub.id) else batch.skipped).append(sub)
         if opts.prepared_kernels and not opts.preload:
             opts = dataclasses.replace(opts, preload=batch_preload(todo))
         with BatchProgress(len(todo), console) as progress:
             _run_all(gb, todo, opts, batch, progress, on_done, pool)
-        batch.exported = export(gb, out_dir)
-        try:
-            from learnkit.grading.report import write_reports
-        except ImportError:
-            write_reports = None
-        if write_reports is not None:
-            note = opts.standin_note or standin_note(opts.data_dir or os.environ.get("LEARNKIT_DATA"))
-            if gb.not_sandboxed():  # on every page, loudly
-                from learnkit.grading.gradebook import NOT_SANDBOXED
-                note = f"{note} {NOT_SANDBOXED}" if note else NOT_SANDBOXED
-            batch.report = Path(write_reports(gb, out_dir, standin_note=note) if note else write_reports(gb, out_dir))
+        st = standing(gb)
+        batch.exported = export(gb, out_dir, st=st)
+        note = opts.standin_note or standin_note(opts.data_dir or os.environ.get("LEARNKIT_DATA"))
+        if st.not_sandboxed:  # on every page, loudly
+            note = f"{note} {NOT_SANDBOXED}" if note else NOT_SANDBOXED
+        gb.put_setting("report_note", note)
+        batch.report = Path(write_reports(gb, out_dir, standin_note=note, st=st))
     finally:
         gb.close()
         batch.wall = time.monotonic() - t0
@@ -99,6 +118,7 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
     pending: dict = {}
 
     def record(outcome: Outcome, run_id: int, nb=None) -> None:
+        _solution_cells(outcome)
         gb.finish_run(run_id, outcome.status, outcome.reason, outcome.duration, outcome.results,
                       histories=outcome.histories or None,
                       sandboxed=outcome.sandboxed if outcome.results and nb is not None else None)
@@ -153,3 +173,14 @@ def _save_notebook(out_dir: Path, sub: Submission, nb) -> None:
         nbformat.write(nb, folder / name)
     except Exception:  # a copy for humans; never fails the batch
         pass
+
+
+def _solution_cells(outcome: Outcome) -> None:
+    """Each result's ``solution_cell``: the notebook cell number of its question's first
+    ``q_N.solution()`` call, read from the submitted code (the kernel has no say in it)."""
+    from learnkit.grading.similarity import solution_calls
+    cells = outcome.submission.cells
+    calls = solution_calls([source for _, source in cells]) if cells else {}
+    for r in outcome.results:
+        i = calls.get(r["question"])
+        r["solution_cell"] = cells[i][0] if i is not None and i < len(cells) else None

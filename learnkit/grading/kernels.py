@@ -183,7 +183,8 @@ def _outcome(sub: Submission, run: NotebookRun, peak_mb: float) -> Outcome:
         reason = (f"{len(run.cell_errors)} cell(s) raised errors; first: cell {e['cell'] + 1} "
                   f"{e['ename']}: {e['evalue']}")
     results = [{"question": r.question, "status": r.status.value, "points": r.points, "max_points": r.max_points,
-                "message": r.message, "diagnosis": r.diagnosis} for _, r in sorted(run.results.items())]
+                "message": r.message, "diagnosis": r.diagnosis, "correct_cell": run.correct_cells.get(r.question)}
+               for _, r in sorted(run.results.items())]
     return Outcome(sub, run.status, reason[:500], results, run.duration, run.compute, run.judge, peak_mb,
                    run.output_truncated, run.histories)
 

@@ -28,3 +28,7 @@ class Options:
     sandbox: bool = True  # every kernel in its own sandbox (learnkit.runner.sandbox); False: NOT SANDBOXED
     write_quota_mb: float = sandbox_mod.DEFAULT_QUOTA_MB  # a sandboxed kernel's /tmp and working folder, each
     hide: tuple = ()  # host folders kernels must not see even under a visible one (grade: submissions, --out)
+    # the class: who is who and when work was due (parsed by the CLI; None: what the gradebook already holds)
+    roster: object | None = None       # learnkit.grading.roster.Roster
+    manifest: dict | None = None       # file name -> learnkit.grading.lateness.ManifestEntry (submission times)
+    late_policy: object | None = None  # learnkit.grading.lateness.LatePolicy

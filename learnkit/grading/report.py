@@ -75,6 +75,10 @@ def _template_messages() -> tuple[str, ...]:
         _("mean score"), _("median score"), _("Score distribution"), _("No submission was graded."),
         _("Pass rate"), _("question"), _("passed"), _("rate"), _("Failures by kind"), _("Students"),
         _("student"), _("submission"), _("exercise"), _("questions"), _("run"), _("ok"),
+        # the instructor's sections and overrides
+        _("Late policy"), _("For the instructor"), _("Flags are for a human to judge; none of them changed a grade."),
+        _("Flagged submissions"), _("flags"), _("Overrides"), _("grader: {points}"), _("Late work"),
+        _("On the roster, no submission"), _("Not on the roster"), _("Late"), _("Instructor"),
     )
 
 
@@ -132,9 +136,9 @@ def _verdict(status: str | None) -> dict:
     return {"status": s.value, "label": status_label(s), "colour": COLOURS[s], "symbol": SYMBOLS[s]}
 
 
-def _run_state(run) -> dict | None:
+def _run_state(entry) -> dict | None:
     """None when the run is ok; otherwise what the banner says."""
-    status = str(run["status"] or "").lower()
+    status = str(entry.status or "").lower()
     if status == OK:
         return None
     if status in (Status.TIMEOUT, Status.KILLED):
@@ -143,7 +147,7 @@ def _run_state(run) -> dict | None:
         label, colour = _("The notebook could not be graded"), COLOURS[Status.ERROR]
     else:
         label, colour = _("Run status: {status}").format(status=status or "?"), GREY
-    return {"status": status, "label": label, "colour": colour, "reason": run["reason"] or ""}
+    return {"status": status, "label": label, "colour": colour, "reason": entry.reason or ""}
 
 
 @lru_cache(maxsize=None)
@@ -206,32 +210,39 @@ def _curves(raw) -> list[dict]:
     return out
 
 
-def _page_context(gradebook, run, standin_note: str | None, curves: bool = True) -> dict:
+def _page_context(gradebook, entry, standin_note: str | None, curves: bool = True) -> dict:
     """What a page shows, in the current language (``curves=False``: no plots, for the summary)."""
-    ex = _exercise(run["exercise"])
-    results = {r["question"]: r for r in gradebook.results(run["id"])}
+    ex = _exercise(entry.exercise)
+    results = {q.question: q for q in entry.questions}
     known = list(ex.questions) if ex is not None else []
     questions, points, max_points = [], 0.0, 0.0
     for q in sorted(set(results) | set(known), key=_natural):
         r = results.get(q)
         prompt, hint, worth = _problem_info(ex, q) if ex is not None else ("", "", 0.0)
-        got, of = (r["points"], r["max_points"]) if r else (0.0, worth)  # no result: 0 of its worth
+        got, of = (r.final, r.max_points) if r else (0.0, worth)  # no result: 0 of its worth
         points, max_points = points + got, max_points + of
         questions.append({
-            "id": q, "prompt": prompt, "hint": hint, "verdict": _verdict(r["status"] if r else MISSING),
+            "id": q, "prompt": prompt, "hint": hint, "verdict": _verdict(r.status if r else MISSING),
             "points": _num(got), "max_points": _num(of),
-            "message": r["message"] if r else _("The grader recorded no result for this question."),
-            "diagnosis": r["diagnosis"] if r else ""})
+            "message": r.message if r else _("The grader recorded no result for this question."),
+            "diagnosis": r.diagnosis if r else "",
+            "override": r.override.comment if r and r.override else "",
+            "auto_points": _num(r.points) if r and r.override else ""})
+    late = entry.lateness
+    penalty = entry.penalty_percent
+    total = max(0.0, points * (1 - penalty / 100))
     return {
-        "student": run["student"], "submission": run["path"], "sha": run["sha256"] or "",
-        "exercise_id": run["exercise"] or "",
-        "title": content(getattr(ex, "title", None) or "") or run["exercise"] or _("Unknown exercise"),
-        "points": points, "max_points": max_points, "score": f"{_num(points)} / {_num(max_points)}",
-        "percent": 100 * points / max_points if max_points else None,
-        "duration": run["duration"], "state": _run_state(run), "questions": questions,
-        "note": (run["reason"] or "") if str(run["status"] or "").lower() == OK else "",  # e.g. cell errors
-        "curves": _curves(gradebook.histories(run["id"])) if curves else None, "standin_note": standin_note,
-        "correct": sum(1 for q in questions if q["verdict"]["status"] == Status.CORRECT.value)}
+        "student": entry.student, "name": entry.name, "submission": entry.path, "sha": entry.sha256 or "",
+        "exercise_id": entry.exercise or "",
+        "title": content(getattr(ex, "title", None) or "") or entry.exercise or _("Unknown exercise"),
+        "points": total, "max_points": max_points, "score": f"{_num(total)} / {_num(max_points)}",
+        "percent": 100 * total / max_points if max_points else None,
+        "late": getattr(late, "note", "") if late is not None and penalty else "",
+        "duration": entry.duration, "state": _run_state(entry), "questions": questions,
+        "note": (entry.reason or "") if str(entry.status or "").lower() == OK else "",  # e.g. cell errors
+        "curves": _curves(gradebook.histories(entry.run_id)) if curves else None, "standin_note": standin_note,
+        "correct": sum(1 for q in questions if q["verdict"]["status"] == Status.CORRECT.value),
+        "counted": entry.counted, "flags": list(entry.flags)}
 
 
 def _exercise_stats(pages: list[dict]) -> list[dict]:
@@ -256,18 +267,36 @@ def _exercise_stats(pages: list[dict]) -> list[dict]:
     return out
 
 
+def _class_sections(st, pages: list[dict]) -> dict:
+    """The instructor's lists: flags per submission, missing and unknown students, the late policy."""
+    href = {(p["student"], p["submission"]): p["href"] for p in pages}
+    flagged = [{"student": e.student, "href": href.get((e.student, e.path), ""), "file": Path(e.path).name,
+                "flags": e.flags} for e in st.entries if e.flags]
+    overrides = [{"student": e.student, "href": href.get((e.student, e.path), ""), "question": q.question,
+                  "text": q.override.describe(), "auto": _num(q.points)} for e in st.entries for q in e.overridden]
+    late = [{"student": e.student, "href": href.get((e.student, e.path), ""), "note": e.lateness.note}
+            for e in st.counted if e.lateness is not None and (e.lateness.days_late or e.penalty_percent)]
+    return {"flagged": flagged, "overrides": overrides, "late": late,
+            "late_policy": st.policy.describe() if st.policy is not None else "",
+            "missing_students": [{"id": s.id, "name": s.name, "exercise": ex} for ex, s in st.missing],
+            "unknown_students": [e.student for e in st.unknown]}
+
+
 def _write(path: Path, text: str) -> None:
     tmp = path.with_name(path.name + ".tmp")
     tmp.write_text(text, encoding="utf-8")
     tmp.replace(path)
 
 
-def write_reports(gradebook, out_dir: str | Path, standin_note: str | None = None) -> Path:
+def write_reports(gradebook, out_dir: str | Path, standin_note: str | None = None, st=None) -> Path:
     """Write every feedback page and the class summary; return the summary's path.
 
     ``standin_note``: set when histories or data came from stand-in data; every page then
-    shows it in a banner.
+    shows it in a banner. ``st``: the gradebook's ``learnkit.grading.standing.Standing``
+    (computed when not given).
     """
+    from learnkit.grading.standing import standing
+    st = st or standing(gradebook)
     out_dir = Path(out_dir)
     feedback = out_dir / "feedback"
     feedback.mkdir(parents=True, exist_ok=True)
@@ -276,21 +305,21 @@ def write_reports(gradebook, out_dir: str | Path, standin_note: str | None = Non
     taken: set[str] = set()
     pages = []
     instructor = i18n.language()
-    for run in gradebook.current_runs():
-        lang = submission_language(run["path"])
+    for entry in st.entries:
+        lang = submission_language(entry.path)
         with i18n.using(lang):  # the student's page in the student's language
-            ctx = _page_context(gradebook, run, standin_note)
-            filename = page_name(run["student"], run["sha256"], taken)
+            ctx = _page_context(gradebook, entry, standin_note)
+            filename = page_name(entry.student, entry.sha256, taken)
             _write(feedback / filename, page_tpl.render(**ctx, html_lang=lang))
         if lang != instructor:  # the summary lists verdicts and titles in the instructor's language
-            ctx = _page_context(gradebook, run, standin_note, curves=False)
+            ctx = _page_context(gradebook, entry, standin_note, curves=False)
         ctx["curves"] = None  # the PNGs are no longer needed: keep memory flat for big classes
         ctx["filename"], ctx["href"] = filename, "feedback/" + quote(filename)
         pages.append(ctx)
     for stale in feedback.glob("*__*.html"):  # pages of content that has since been replaced
         if stale.name.lower() not in taken:
             stale.unlink()
-    percents = [p["percent"] for p in pages if p["percent"] is not None]
+    percents = [p["percent"] for p in pages if p["percent"] is not None and p["counted"]]
     kinds = [_verdict(k.value) for k in FAILURE_KINDS]
     index = out_dir / "index.html"
     with _plot_words():
@@ -302,5 +331,5 @@ def write_reports(gradebook, out_dir: str | Path, standin_note: str | None = Non
         mean=statistics.fmean(percents) if percents else None,
         median=statistics.median(percents) if percents else None,
         histogram=histogram,
-        legend=[_verdict(s.value) for s in Status], html_lang=instructor))
+        legend=[_verdict(s.value) for s in Status], html_lang=instructor, **_class_sections(st, pages)))
     return index

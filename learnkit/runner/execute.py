@@ -49,6 +49,7 @@ class NotebookRun:
     judge: float = 0.0  # seconds spent on facts: collecting them in the kernel and judging them here
     output_truncated: bool = False
     sandboxed: bool = False  # the kernel ran in its own sandbox (learnkit.runner.sandbox)
+    correct_cells: dict[str, int] = field(default_factory=dict)  # question -> notebook cell number where it first turned correct
 
     @property
     def ok(self) -> bool:
@@ -156,6 +157,13 @@ class _QuietAbandonedPolls(logging.Filter):
 
 _quiet = _QuietAbandonedPolls()
 logging.getLogger("asyncio").addFilter(_quiet)
+
+
+def _cell_numbers(nb: nbformat.NotebookNode, tracker_cells: dict[str, int]) -> dict[str, int]:
+    """The tracker counts executed cells (1: the preamble; nbclient skips blank ones): map its
+    numbers to the notebook's own 1-based cell numbers (markdown cells included)."""
+    executed = [i for i, c in enumerate(nb.cells, 1) if c.cell_type == "code" and c.source.strip()]
+    return {q: executed[k - 2] for q, k in tracker_cells.items() if 0 <= k - 2 < len(executed)}
 
 
 def _kernel_manager(env: dict, sandbox=None):
@@ -296,6 +304,7 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
             if out.get("output_type") == "error":
                 run.cell_errors.append({"cell": i, "ename": out.get("ename", ""), "evalue": out.get("evalue", "")})
     judged = judge_facts(facts_path, checker)
+    run.correct_cells = _cell_numbers(nb, judged.first_correct)
     run.histories, run.compute, run.judge = judged.histories, judged.compute, judged.collect + judged.judge
     if judged.problems and run.status is RunStatus.OK:
         run.reason = "; ".join(dict.fromkeys(judged.problems))[:500]

@@ -32,6 +32,7 @@ MAX_EPOCHS = 10_000   # values kept per curve
 class Judged:
     results: dict[str, Result] = field(default_factory=dict)
     cells: dict[str, int] = field(default_factory=dict)        # question -> cell of its kept verdict
+    first_correct: dict[str, int] = field(default_factory=dict)  # question -> cell where it first turned correct
     histories: list[dict] = field(default_factory=list)       # the learning curves the kernel reported
     compute: float = 0.0    # seconds in student cells (kernel's clock: informative only)
     collect: float = 0.0    # seconds the kernel spent collecting facts
@@ -104,6 +105,8 @@ def judge_facts(path: str | Path, exercise) -> Judged:
                 context = {}
             for q in todo:
                 r = decide(problems[q], latest[q], q, exercise.id, passive=True)
+                if r.status is Status.CORRECT:
+                    judged.first_correct.setdefault(q, line["cell"])
                 if r.better_than(judged.results.get(q)):
                     judged.results[q], judged.cells[q] = r, line["cell"]
     judged.histories = _histories(context, judged)

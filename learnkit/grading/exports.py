@@ -1,0 +1,112 @@
+"""What leaves the gradebook as files: grades.csv + totals.csv, or grades.json.
+
+Everything comes from ``learnkit.grading.standing`` (overrides, lateness, duplicates, roster,
+flags). Every CSV cell a spreadsheet could run as a formula (text starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return — a student can name a file or a notebook anything) is
+written with a leading ``'``, as OWASP recommends; numbers stay numbers.
+"""
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+from learnkit.grading.gradebook import Gradebook
+from learnkit.grading.standing import MISSING, Entry, Standing, standing
+
+NOT_SANDBOXED_FILE = "NOT-SANDBOXED.txt"
+NOT_SANDBOXED = ("NOT SANDBOXED: these submissions were graded with `learnkit grade --no-sandbox`: their kernels ran "
+                 "as the grader's user, with the network and the grader's files within reach. Their grades are only "
+                 "as trustworthy as the notebooks.")
+CSV_COLUMNS = ["submission", "student", "exercise", "question", "status", "points", "max_points", "message",
+               "name", "counted", "auto_points", "override_comment", "override_by", "solution_viewed",
+               "solution_cell", "correct_cell"]
+TOTAL_COLUMNS = ["student", "exercise", "submission", "points", "max_points", "correct", "questions", "name",
+                 "auto_points", "overrides", "late_penalty_percent", "days_late", "late_note", "submitted",
+                 "submitted_source", "identified_by", "duplicates", "solutions_viewed", "similar", "flags", "run"]
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def safe_cell(value):
+    """A CSV cell no spreadsheet evaluates: text that could start a formula gets a leading ``'``."""
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
+    tmp = path.with_suffix(path.suffix + ".tmp")
+    with open(tmp, "w", newline="", encoding="utf-8") as f:
+        w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
+        w.writeheader()
+        w.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
+    tmp.replace(path)
+
+
+def _when(e: Entry) -> str:
+    return e.submitted.isoformat(timespec="seconds") if e.submitted else ""
+
+
+def grade_rows(st: Standing) -> list[dict]:
+    """One row per question of every current submission (``counted`` says which one a student's total uses)."""
+    rows = []
+    for e in st.entries:
+        for q in e.questions:
+            o = q.override
+            rows.append({"submission": e.path, "student": e.student, "exercise": e.exercise, "question": q.question,
+                         "status": q.status, "points": q.final, "max_points": q.max_points, "message": q.message,
+                         "name": e.name, "counted": "yes" if e.counted else "no", "auto_points": q.points,
+                         "override_comment": o.comment if o else "", "override_by": o.author if o else "",
+                         "solution_viewed": "yes" if q.solution_first else "",
+                         "solution_cell": q.solution_cell if q.solution_cell is not None else "",
+                         "correct_cell": q.correct_cell if q.correct_cell is not None else ""})
+    return rows
+
+
+def total_rows(st: Standing) -> list[dict]:
+    """One row per student and exercise: the counted submission, then the roster's missing students."""
+    rows = []
+    for e in st.counted:
+        late = e.lateness
+        rows.append({"student": e.student, "exercise": e.exercise, "submission": e.path,
+                     "points": round(e.total, 6), "max_points": e.max_points,
+                     "correct": sum(q.status == "correct" for q in e.questions), "questions": len(e.questions),
+                     "name": e.name, "auto_points": e.auto_points, "overrides": len(e.overridden),
+                     "late_penalty_percent": e.penalty_percent, "days_late": getattr(late, "days_late", "") if late
+                     else "", "late_note": getattr(late, "note", "") if late else "", "submitted": _when(e),
+                     "submitted_source": e.submitted_source, "identified_by": e.identified_by,
+                     "duplicates": "; ".join(e.others), "solutions_viewed": " ".join(e.solutions_viewed),
+                     "similar": "; ".join(e.similar), "flags": "; ".join(e.flags), "run": e.status})
+    for exercise, s in st.missing:
+        rows.append({"student": s.id, "exercise": exercise, "submission": "", "points": 0, "max_points": "",
+                     "correct": 0, "questions": 0, "name": s.name, "run": MISSING,
+                     "flags": "no submission (on the roster)"})
+    return rows
+
+
+def export(gradebook: Gradebook, out_dir: Path, fmt: str = "csv", st: Standing | None = None) -> list[Path]:
+    """grades.csv + totals.csv, or grades.json; NOT-SANDBOXED.txt when any current run was unconfined."""
+    out_dir = Path(out_dir)
+    st = st or standing(gradebook)
+    unsandboxed = st.not_sandboxed
+    warning = out_dir / NOT_SANDBOXED_FILE
+    if unsandboxed:
+        warning.write_text(NOT_SANDBOXED + "\n\n" + "\n".join(unsandboxed) + "\n", encoding="utf-8")
+    elif warning.exists():
+        warning.unlink()
+    extra = [warning] if unsandboxed else []
+    if fmt == "json":
+        path = out_dir / "grades.json"
+        tmp = path.with_suffix(".json.tmp")
+        tmp.write_text(json.dumps({
+            "grades": grade_rows(st), "totals": total_rows(st),
+            "unknown_students": [e.student for e in st.unknown],
+            "similarity": [{"kind": f.kind, "students": list(f.students), "cells": [list(c) for c in f.cells],
+                            "ratio": f.ratio, "note": f.note} for f in st.similarity],
+            "late_policy": st.policy.describe() if st.policy is not None else None,
+            **({"NOT_SANDBOXED": unsandboxed} if unsandboxed else {})}, indent=1, default=str), encoding="utf-8")
+        tmp.replace(path)
+        return [path] + extra
+    write_csv(out_dir / "grades.csv", grade_rows(st), CSV_COLUMNS)
+    write_csv(out_dir / "totals.csv", total_rows(st), TOTAL_COLUMNS)
+    return [out_dir / "grades.csv", out_dir / "totals.csv"] + extra
