@@ -129,10 +129,14 @@ def test_every_submission_is_in_the_gradebook_once(batch):
 @pytest.mark.slow
 @pytest.mark.xdist_group("grading")
 def test_failed_runs_say_why(batch):
-    reasons = {case: _case(batch, case)[1] for case in ("infinite_loop", "slow", "exits", "memory_bomb")}
+    reasons = {case: _case(batch, case)[1] for case in ("infinite_loop", "slow", "exits", "exit_call", "memory_bomb")}
     assert {c: r["status"] for c, r in reasons.items()} == {
-        "infinite_loop": "timeout", "slow": "timeout", "exits": "killed", "memory_bomb": "killed"}
+        "infinite_loop": "timeout", "slow": "timeout", "exits": "killed", "exit_call": "killed", "memory_bomb": "killed"}
+    # cells counted from 1 over the submitted notebook (its markdown title is cell 1)
     assert reasons["infinite_loop"]["reason"] == "cell 4 ran longer than the cell time limit of 45 s"
+    assert reasons["exits"]["reason"] == "the kernel died in cell 4 (the notebook crashed or exited)"
+    assert reasons["exit_call"]["reason"] == ("the notebook called exit() (or quit()) in cell 4; "
+                                              "cells after it did not run")
     assert reasons["slow"]["reason"].startswith("the notebook took longer than its time limit of 100 s")
     assert reasons["memory_bomb"]["reason"] == "used more than 1500 MB of memory"
     rows, _ = _case(batch, "memory_bomb")

@@ -23,7 +23,7 @@ from learnkit.grading.options import Options
 from learnkit.grading.submissions import Submission
 from learnkit.runner import gpu
 from learnkit.runner import sandbox as sandbox_mod
-from learnkit.runner.execute import NotebookRun, kernel_env, read_notebook, run_notebook
+from learnkit.runner.execute import NotebookRun, cell_label, kernel_env, read_notebook, run_notebook
 from learnkit.runner.limits import KernelWatch
 
 
@@ -180,7 +180,7 @@ def _outcome(sub: Submission, run: NotebookRun, peak_mb: float) -> Outcome:
     reason = run.reason
     if run.ok and run.cell_errors:
         e = run.cell_errors[0]
-        reason = (f"{len(run.cell_errors)} cell(s) raised errors; first: cell {e['cell'] + 1} "
+        reason = (f"{len(run.cell_errors)} cell(s) raised errors; first: {cell_label(e['cell'] + 1)} "
                   f"{e['ename']}: {e['evalue']}")
     results = [{"question": r.question, "status": r.status.value, "points": r.points, "max_points": r.max_points,
                 "message": r.message, "diagnosis": r.diagnosis} for _, r in sorted(run.results.items())]

@@ -105,6 +105,12 @@ class CappedClient(NotebookClient):
 
     Past the budget every output is dropped and ONE truncation notice is added (error
     outputs keep their name and value, so a failing cell is still reported).
+
+    ``exit_cell``: the index of the cell whose reply says the notebook asked its kernel to exit
+    (``exit()``, ``quit()``, ``get_ipython().ask_exit()``: an ``ask_exit`` payload without
+    ``keepkernel``), else None. The kernel stops a moment after that reply, so the runner must not
+    send it another cell: the next ones would run or not by chance, and the one that finds the kernel
+    dead would be blamed for it.
     """
 
     def __init__(self, nb, km=None, *, max_output_bytes: int | None = None, **kw):
@@ -113,6 +119,15 @@ class CappedClient(NotebookClient):
         self.output_bytes = 0
         self.truncated = False
         self._noticed = False
+        self.exit_cell: int | None = None
+        self.on_cell_executed = self._note_reply  # nbclient's hook: called with every execute_reply
+
+    def _note_reply(self, cell, cell_index, execute_reply, **_kw) -> None:
+        content = (execute_reply or {}).get("content") or {}
+        payloads = content.get("payload") if isinstance(content, dict) else None
+        for p in payloads if isinstance(payloads, list) else []:
+            if isinstance(p, dict) and p.get("source") == "ask_exit" and not p.get("keepkernel"):
+                self.exit_cell = cell_index
 
     def _over(self, content) -> bool:
         if self.max_output_bytes is None:
@@ -192,6 +207,13 @@ def kernel_env(env: dict | None, work: Path, keras_backend: str | None = None) -
     return kenv
 
 
+def cell_label(index: int) -> str:
+    """How a reason names the cell at ``index`` of the notebook as run (the runner's preamble at 0):
+    "cell N", N counted from 1 over every cell of the submitted notebook, markdown included (so it
+    is ``index`` itself, and the ``cell_errors[i]["cell"] + 1`` of a NotebookRun)."""
+    return f"cell {index}" if index > 0 else "the grader's setup cell (before the notebook's first cell)"
+
+
 def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict | None = None,
                  cell_timeout: float = 600, timeout: float | None = None, exercise: str | None = None,
                  keras_backend: str | None = None, on_kernel_start=None,
@@ -267,13 +289,22 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
                 watcher = on_kernel_start(km)
             for current, cell in enumerate(nb.cells):
                 client.execute_cell(cell, current)
+                if client.exit_cell is not None:  # the kernel is going away: send it nothing more
+                    break
+        if client.exit_cell is not None and any(c.cell_type == "code" and c.source.strip()
+                                                for c in nb.cells[client.exit_cell + 1:]):
+            run.status = RunStatus.KILLED  # like any kernel that ended itself (os._exit): the rest never ran
+            run.reason = (f"the notebook called exit() (or quit()) in {cell_label(client.exit_cell)}; "
+                          "cells after it did not run")
     except CellTimeoutError:
         budget_left = deadline is not None and time.monotonic() >= deadline - 1
         run.status = RunStatus.TIMEOUT
-        run.reason = (f"the notebook took longer than its time limit of {timeout:.0f} s (in cell {current})"
-                      if budget_left else f"cell {current} ran longer than the cell time limit of {cell_timeout:.0f} s")
+        run.reason = (f"the notebook took longer than its time limit of {timeout:.0f} s (in {cell_label(current)})"
+                      if budget_left else
+                      f"{cell_label(current)} ran longer than the cell time limit of {cell_timeout:.0f} s")
     except DeadKernelError:
-        run.status, run.reason = RunStatus.KILLED, f"the kernel died in cell {current} (the notebook crashed or exited)"
+        run.status = RunStatus.KILLED
+        run.reason = f"the kernel died in {cell_label(current)} (the notebook crashed or exited)"
     except Exception as e:  # nbclient/zmq trouble: report, never crash the batch
         run.status, run.reason = RunStatus.ERROR, f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
     finally:
