@@ -214,6 +214,34 @@ def cell_label(index: int) -> str:
     return f"cell {index}" if index > 0 else "the grader's setup cell (before the notebook's first cell)"
 
 
+def _dataset_errors() -> frozenset[str]:
+    """The class names of ``learnkit.datasets.DatasetError`` and its subclasses (the grader's own)."""
+    from learnkit.datasets import DatasetError
+    names, todo = set(), [DatasetError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return frozenset(names)
+
+
+def _data_error(cell_errors: list[dict]) -> str:
+    """The run's reason when a cell failed to load the course data (``DatasetNotFound``,
+    ``DatasetChecksumError``...), else "".
+
+    Such a run says nothing about the student: every question would otherwise end "unattempted"
+    with 0 points, as if they had done nothing. It is recognised by the error's class name, which
+    the kernel reports and could fake; a notebook doing so only turns its own run into an error.
+    """
+    names = _dataset_errors()
+    for e in cell_errors:
+        if e.get("ename") in names:
+            first = (str(e.get("evalue") or "").strip().splitlines() or [e["ename"]])[0]
+            first = first if len(first) <= 200 else first[:199] + "…"
+            return f"the course data could not be loaded in {cell_label(e['cell'] + 1)}: {first}"
+    return ""
+
+
 def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict | None = None,
                  cell_timeout: float = 600, timeout: float | None = None, exercise: str | None = None,
                  keras_backend: str | None = None, on_kernel_start=None,
@@ -326,6 +354,10 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "error":
                 run.cell_errors.append({"cell": i, "ename": out.get("ename", ""), "evalue": out.get("evalue", "")})
+    if run.status is RunStatus.OK:
+        data_error = _data_error(run.cell_errors)
+        if data_error:
+            run.status, run.reason = RunStatus.ERROR, data_error
     judged = judge_facts(facts_path, checker)
     run.histories, run.compute, run.judge = judged.histories, judged.compute, judged.collect + judged.judge
     if judged.problems and run.status is RunStatus.OK:
