@@ -24,6 +24,7 @@ from nbclient import NotebookClient
 
 from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
 from learnkit.core.result import Result, RunStatus, Status
+from learnkit.runner import scratch
 from learnkit.runner.verdicts import judge_facts, unjudged
 
 EXERCISE_IMPORT = re.compile(r"^\s*from\s+checkers\.([\w.]+)\s+import", re.M)
@@ -183,7 +184,7 @@ def _kernel_manager(env: dict, sandbox=None):
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
-    spec_dir = Path(tempfile.mkdtemp(prefix="learnkit-kspec-"))
+    spec_dir = Path(tempfile.mkdtemp(prefix="learnkit-kspec-", dir=scratch.root()))
     (spec_dir / "learnkit").mkdir()
     (spec_dir / "learnkit" / "kernel.json").write_text(json.dumps({
         "argv": sandbox.kernel_command() if sandbox is not None else
@@ -194,6 +195,8 @@ def _kernel_manager(env: dict, sandbox=None):
     km = AsyncKernelManager(kernel_name="learnkit", kernel_spec_manager=ksm)
     if sandbox is not None:
         sandbox.configure(km)
+    else:  # not a mkstemp file in the temp folder (jupyter_client's default): it would outlive a killed grader
+        km.connection_file = str(spec_dir / "connection.json")
     return km, spec_dir
 
 
@@ -280,7 +283,7 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
 
     sandbox = getattr(kernel, "sandbox", None) if kernel is not None else sandbox
     run.sandboxed = sandbox is not None
-    work = Path(tempfile.mkdtemp(prefix="learnkit-run-", dir=sandbox.run if sandbox is not None else None))
+    work = Path(tempfile.mkdtemp(prefix="learnkit-run-", dir=sandbox.run if sandbox is not None else scratch.root()))
     facts_path = work / f"facts-{secrets.token_hex(8)}.jsonl"
     ticket = work / f"ticket-{secrets.token_hex(8)}.json"
     ticket.write_text(json.dumps({"exercise": exercise, "facts": str(facts_path)}))
