@@ -130,10 +130,14 @@ def test_every_submission_is_in_the_gradebook_once(batch):
 @pytest.mark.slow
 @pytest.mark.xdist_group("grading")
 def test_failed_runs_say_why(batch):
-    reasons = {case: _case(batch, case)[1] for case in ("infinite_loop", "slow", "exits", "memory_bomb")}
+    reasons = {case: _case(batch, case)[1] for case in ("infinite_loop", "slow", "exits", "exit_call", "memory_bomb")}
     assert {c: r["status"] for c, r in reasons.items()} == {
-        "infinite_loop": "timeout", "slow": "timeout", "exits": "killed", "memory_bomb": "killed"}
+        "infinite_loop": "timeout", "slow": "timeout", "exits": "killed", "exit_call": "killed", "memory_bomb": "killed"}
+    # cells counted from 1 over the submitted notebook (its markdown title is cell 1)
     assert reasons["infinite_loop"]["reason"] == "cell 4 ran longer than the cell time limit of 45 s"
+    assert reasons["exits"]["reason"] == "the kernel died in cell 4 (the notebook crashed or exited)"
+    assert reasons["exit_call"]["reason"] == ("the notebook called exit() (or quit()) in cell 4; "
+                                              "cells after it did not run")
     assert reasons["slow"]["reason"].startswith("the notebook took longer than its time limit of 100 s")
     assert reasons["memory_bomb"]["reason"] == "used more than 1500 MB of memory"
     rows, _ = _case(batch, "memory_bomb")
@@ -329,3 +333,36 @@ def test_export_command_writes_csv_and_json(tmp_path):
     assert (tmp_path / "grades.csv").read_text().splitlines()[0] == ",".join(CSV_COLUMNS)
     bad = runner.invoke(app, ["export", str(tmp_path / "nowhere")])
     assert bad.exit_code == 2 and "no gradebook" in bad.output
+
+
+# -- the course data cannot be loaded in the kernels ----------------------------------------------
+
+EX5_SOLUTION = Path(__file__).resolve().parents[1] / "notebooks" / "deep_learning_intro" / "ex5_solution.ipynb"
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("data", ["empty", "corrupted"])
+def test_course_data_that_cannot_be_loaded_makes_the_run_an_error_not_unattempted(tmp_path, monkeypatch, data):
+    """A wrong --data-dir used to leave every question "unattempted" in an "ok" run: 0 points, as if the
+    student had done nothing. The data cell (cell 4) raises DatasetNotFound / DatasetChecksumError."""
+    folder = tmp_path / "data"
+    folder.mkdir()
+    if data == "corrupted":  # not the course's file: its sha256 does not match
+        (folder / "spotify.csv").write_text("track_id,track_name,track_popularity\n6f807x0ima9a1j3VPbc3,x,66\n")
+    monkeypatch.delenv("LEARNKIT_DATA", raising=False)
+    monkeypatch.setenv("LEARNKIT_DOWNLOAD", "0")  # never fetch it from the network instead
+    monkeypatch.setenv("LEARNKIT_CACHE", str(tmp_path / "cache"))  # nor find it in a user cache
+    subs = tmp_path / "subs"
+    subs.mkdir()
+    (subs / "ex5_solution.ipynb").write_bytes(EX5_SOLUTION.read_bytes())
+    batch = grade([subs], tmp_path / "out", Options(workers=1, cell_timeout=60, timeout=120, data_dir=str(folder)),
+                  console=False)
+    [o] = batch.outcomes
+    ename = {"empty": "spotify.csv was not found", "corrupted": "spotify.csv at "}[data]
+    assert o.status == "error", (o.status, o.reason)
+    assert o.reason.startswith(f"the course data could not be loaded in cell 4: {ename}"), o.reason
+    assert "\n" not in o.reason and len(o.reason) < 300
+    assert {r["status"] for r in o.results} == {"error"}, o.results  # none "unattempted"
+    assert {r["message"] for r in o.results} == {o.reason}
+    rows = list(csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8")))
+    assert len(rows) == 4 and {r["status"] for r in rows} == {"error"}

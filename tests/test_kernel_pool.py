@@ -161,6 +161,6 @@ def test_a_batch_leaves_no_fork_server_folder_behind(tmp_path, monkeypatch):
     from learnkit.grading.kernels import kernel_pool
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     pool = kernel_pool(Options(workers=1, sandbox=False, preload=("json",)), limit=1, ahead=1)
-    assert [p.name for p in tmp_path.glob("learnkit-forkserver-*")], "the server works in its own folder"
+    assert [p.name for p in tmp_path.rglob("learnkit-forkserver-*")], "the server works in its own folder"
     pool.close()
-    assert not list(tmp_path.glob("learnkit-forkserver-*"))
+    assert not list(tmp_path.rglob("learnkit-forkserver-*"))

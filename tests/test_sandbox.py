@@ -42,7 +42,8 @@ try:
 except OSError as e:
     _r["tcp"] = type(e).__name__
 _r["visible"] = {p: _o.path.exists(p) for p in PATHS}
-_r["tmp"] = sorted(_g.glob("/tmp/*") + _g.glob("/tmp/*/*"))
+_r["tmp"] = sorted(_g.glob("/tmp/**", recursive=True))
+_r["runs"] = sorted(_g.glob("/tmp/**/run", recursive=True))  # its private run folder (in the grader's scratch root)
 _r["grader_proc"] = _o.path.exists("/proc/GRADER")
 try:
     _o.kill(GRADER, 0)
@@ -63,7 +64,7 @@ def _cmd(p):
     except OSError:
         return ""
 _r["daemon_inside"] = any("MARKER" in _cmd(p) for p in _o.listdir("/proc") if p.isdigit())
-for _w in [".", "/tmp"] + _g.glob("/tmp/*/run"):
+for _w in [".", "/tmp"] + _r["runs"]:
     try:
         with open(_o.path.join(_w, "big"), "wb") as _f:
             for _i in range(2 * QUOTA):
@@ -132,6 +133,11 @@ def _marked(marker: str) -> list[psutil.Process]:
     return found
 
 
+def _owned(probe: dict) -> list[str]:
+    """A kernel's own folders: its working folder and its sandbox's (the parent of its run folder)."""
+    return [probe["cwd"]] + [str(Path(r).parent) for r in probe["runs"]]
+
+
 def _probes(out: Path) -> dict[str, dict]:
     seen = {}
     for f in (out / "executed").glob("*.ipynb"):
@@ -180,10 +186,14 @@ def test_hostile_notebooks_are_confined_and_honest_ones_still_get_their_marks(tm
         assert max(s["procs"]) < 10 and os.getpid() not in s["procs"] and not s["grader_proc"]
         assert s["kill_grader"] == "ProcessLookupError"
         assert s["daemon_inside"]  # the daemon did start...
-        own = str(Path(s["cwd"]).parent)
-        assert all(p == own or p.startswith(own + "/") for p in s["tmp"] if p.startswith("/tmp/learnkit-")), s["tmp"]
-        others = [c for n, c in cwds.items() if n != name]
-        assert not any(c in s["tmp"] or str(Path(c).parent) in s["tmp"] for c in others)
+        # in /tmp: its own working folder and private run folder, the folders above them, nothing else
+        assert len(s["runs"]) == 1, s["runs"]
+        mine = _owned(s)
+        above = {str(a) for m in mine for a in Path(m).parents}
+        assert all(p in above or any(p == m or p.startswith(m + "/") for m in mine)
+                   for p in s["tmp"] if p.startswith("/tmp/learnkit-")), s["tmp"]
+        others = [m for n, o in seen.items() if n != name for m in _owned(o)]
+        assert not any(p == c or p.startswith(c + "/") for c in others for p in s["tmp"]), s["tmp"]
         writes = {k: v for k, v in s.items() if k.startswith("write ")}
         assert len(writes) == 3, writes  # the working folder, /tmp and the private run folder
         assert all(v in (27, 28) for v in writes.values()), writes  # EFBIG / ENOSPC: the quota, not the disk

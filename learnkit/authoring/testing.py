@@ -86,7 +86,8 @@ def check_notebook(path: str | Path, *, variant: str | None = None, nb: nbformat
     env = dict(os.environ)
     if data_dir:
         env["LEARNKIT_DATA"] = str(Path(data_dir).resolve())
-    with tempfile.TemporaryDirectory(prefix="learnkit-test-") as cwd:
+    from learnkit.runner import scratch
+    with tempfile.TemporaryDirectory(prefix="learnkit-test-", dir=scratch.root()) as cwd:
         run = run_notebook(path, nb=nb, cwd=cwd, env=env, cell_timeout=cell_timeout, keras_backend=keras_backend)
     return check_run(run, name or str(path), variant)
 

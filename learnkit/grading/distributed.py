@@ -65,7 +65,8 @@ def remote_execute(data: bytes, sub, opts):
     from learnkit.grading.grade import execute
     from learnkit.runner.gpu import base_env as gpu_base_env
 
-    work = Path(tempfile.mkdtemp(prefix="learnkit-dask-"))
+    from learnkit.runner import scratch
+    work = Path(tempfile.mkdtemp(prefix="learnkit-dask-", dir=scratch.root()))
     try:
         copy = work / (re.sub(r"[^\w.-]", "_", sub.path.name)[:100] or "submission.ipynb")
         copy.write_bytes(data)

@@ -23,7 +23,8 @@ from learnkit.grading.options import Options
 from learnkit.grading.submissions import Submission
 from learnkit.runner import gpu
 from learnkit.runner import sandbox as sandbox_mod
-from learnkit.runner.execute import NotebookRun, kernel_env, read_notebook, run_notebook
+from learnkit.runner import scratch
+from learnkit.runner.execute import NotebookRun, cell_label, kernel_env, read_notebook, run_notebook
 from learnkit.runner.limits import KernelWatch
 
 
@@ -58,7 +59,7 @@ def jax_cache_dir() -> Path:
     """
     if not _jax_cache:
         import atexit
-        _jax_cache.append(Path(tempfile.mkdtemp(prefix="learnkit-jax-cache-")))
+        _jax_cache.append(Path(tempfile.mkdtemp(prefix="learnkit-jax-cache-", dir=scratch.root())))
         atexit.register(shutil.rmtree, _jax_cache[0], True)
     return _jax_cache[0]
 
@@ -111,14 +112,32 @@ class ColdKernel:
             self.sandbox.cleanup()
 
 
+_swept: list[float] = []
+SWEEP_EVERY = 600.0  # seconds: a long-lived Dask worker sweeps now and then, not once per submission
+
+
+def sweep_scratch() -> None:
+    """Remove what killed graders left in the temp folder (``learnkit.runner.scratch.sweep``): called
+    when a batch gets its kernels (``ColdKernels``, ``kernel_pool``), at most every SWEEP_EVERY seconds."""
+    now = time.monotonic()
+    if _swept and now - _swept[0] < SWEEP_EVERY:
+        return
+    _swept[:] = [now]
+    try:
+        scratch.sweep()
+    except Exception:  # tidying up never stops a batch
+        pass
+
+
 class ColdKernels:
     """The kernel source without preparation (``--cold-kernels``, or when a pool has none ready)."""
 
     def __init__(self, opts: Options):
         self.opts = opts
+        sweep_scratch()
 
     def take(self) -> ColdKernel:
-        work = Path(tempfile.mkdtemp(prefix="learnkit-grade-"))
+        work = Path(tempfile.mkdtemp(prefix="learnkit-grade-", dir=scratch.root()))
         kernel = ColdKernel(work, grading_env(self.opts, work))
         try:
             if self.opts.sandbox:
@@ -180,7 +199,7 @@ def _outcome(sub: Submission, run: NotebookRun, peak_mb: float) -> Outcome:
     reason = run.reason
     if run.ok and run.cell_errors:
         e = run.cell_errors[0]
-        reason = (f"{len(run.cell_errors)} cell(s) raised errors; first: cell {e['cell'] + 1} "
+        reason = (f"{len(run.cell_errors)} cell(s) raised errors; first: {cell_label(e['cell'] + 1)} "
                   f"{e['ename']}: {e['evalue']}")
     results = [{"question": r.question, "status": r.status.value, "points": r.points, "max_points": r.max_points,
                 "message": r.message, "diagnosis": r.diagnosis, "correct_cell": run.correct_cells.get(r.question)}
@@ -231,11 +250,12 @@ def kernel_pool(opts: Options, limit: int | None = None, ahead: int | None = Non
 
     from learnkit.runner.pool import KernelPool
 
+    sweep_scratch()
     env_for = partial(grading_env, opts)
     server = None
     if hasattr(os, "fork"):
         from learnkit.runner.forkserver import ForkServer
-        home = Path(tempfile.mkdtemp(prefix="learnkit-forkserver-"))
+        home = Path(tempfile.mkdtemp(prefix="learnkit-forkserver-", dir=scratch.root()))
         try:
             server = ForkServer(list(opts.preload), env_for(home), str(home), own_cwd=True)
         except Exception:  # cannot start one: prepared kernels import the modules themselves instead

@@ -24,6 +24,7 @@ from nbclient import NotebookClient
 
 from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
 from learnkit.core.result import Result, RunStatus, Status
+from learnkit.runner import scratch
 from learnkit.runner.verdicts import judge_facts, unjudged
 
 EXERCISE_IMPORT = re.compile(r"^\s*from\s+checkers\.([\w.]+)\s+import", re.M)
@@ -106,6 +107,12 @@ class CappedClient(NotebookClient):
 
     Past the budget every output is dropped and ONE truncation notice is added (error
     outputs keep their name and value, so a failing cell is still reported).
+
+    ``exit_cell``: the index of the cell whose reply says the notebook asked its kernel to exit
+    (``exit()``, ``quit()``, ``get_ipython().ask_exit()``: an ``ask_exit`` payload without
+    ``keepkernel``), else None. The kernel stops a moment after that reply, so the runner must not
+    send it another cell: the next ones would run or not by chance, and the one that finds the kernel
+    dead would be blamed for it.
     """
 
     def __init__(self, nb, km=None, *, max_output_bytes: int | None = None, **kw):
@@ -114,6 +121,15 @@ class CappedClient(NotebookClient):
         self.output_bytes = 0
         self.truncated = False
         self._noticed = False
+        self.exit_cell: int | None = None
+        self.on_cell_executed = self._note_reply  # nbclient's hook: called with every execute_reply
+
+    def _note_reply(self, cell, cell_index, execute_reply, **_kw) -> None:
+        content = (execute_reply or {}).get("content") or {}
+        payloads = content.get("payload") if isinstance(content, dict) else None
+        for p in payloads if isinstance(payloads, list) else []:
+            if isinstance(p, dict) and p.get("source") == "ask_exit" and not p.get("keepkernel"):
+                self.exit_cell = cell_index
 
     def _over(self, content) -> bool:
         if self.max_output_bytes is None:
@@ -176,7 +192,7 @@ def _kernel_manager(env: dict, sandbox=None):
     from jupyter_client.kernelspec import KernelSpecManager
     from jupyter_client.manager import AsyncKernelManager
 
-    spec_dir = Path(tempfile.mkdtemp(prefix="learnkit-kspec-"))
+    spec_dir = Path(tempfile.mkdtemp(prefix="learnkit-kspec-", dir=scratch.root()))
     (spec_dir / "learnkit").mkdir()
     (spec_dir / "learnkit" / "kernel.json").write_text(json.dumps({
         "argv": sandbox.kernel_command() if sandbox is not None else
@@ -187,6 +203,8 @@ def _kernel_manager(env: dict, sandbox=None):
     km = AsyncKernelManager(kernel_name="learnkit", kernel_spec_manager=ksm)
     if sandbox is not None:
         sandbox.configure(km)
+    else:  # not a mkstemp file in the temp folder (jupyter_client's default): it would outlive a killed grader
+        km.connection_file = str(spec_dir / "connection.json")
     return km, spec_dir
 
 
@@ -198,6 +216,41 @@ def kernel_env(env: dict | None, work: Path, keras_backend: str | None = None) -
     kenv.setdefault("LEARNKIT_PROGRESS", str(work / "progress.jsonl"))
     kenv.setdefault("MPLBACKEND", "agg")
     return kenv
+
+
+def cell_label(index: int) -> str:
+    """How a reason names the cell at ``index`` of the notebook as run (the runner's preamble at 0):
+    "cell N", N counted from 1 over every cell of the submitted notebook, markdown included (so it
+    is ``index`` itself, and the ``cell_errors[i]["cell"] + 1`` of a NotebookRun)."""
+    return f"cell {index}" if index > 0 else "the grader's setup cell (before the notebook's first cell)"
+
+
+def _dataset_errors() -> frozenset[str]:
+    """The class names of ``learnkit.datasets.DatasetError`` and its subclasses (the grader's own)."""
+    from learnkit.datasets import DatasetError
+    names, todo = set(), [DatasetError]
+    while todo:
+        cls = todo.pop()
+        names.add(cls.__name__)
+        todo.extend(cls.__subclasses__())
+    return frozenset(names)
+
+
+def _data_error(cell_errors: list[dict]) -> str:
+    """The run's reason when a cell failed to load the course data (``DatasetNotFound``,
+    ``DatasetChecksumError``...), else "".
+
+    Such a run says nothing about the student: every question would otherwise end "unattempted"
+    with 0 points, as if they had done nothing. It is recognised by the error's class name, which
+    the kernel reports and could fake; a notebook doing so only turns its own run into an error.
+    """
+    names = _dataset_errors()
+    for e in cell_errors:
+        if e.get("ename") in names:
+            first = (str(e.get("evalue") or "").strip().splitlines() or [e["ename"]])[0]
+            first = first if len(first) <= 200 else first[:199] + "…"
+            return f"the course data could not be loaded in {cell_label(e['cell'] + 1)}: {first}"
+    return ""
 
 
 def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict | None = None,
@@ -238,7 +291,7 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
 
     sandbox = getattr(kernel, "sandbox", None) if kernel is not None else sandbox
     run.sandboxed = sandbox is not None
-    work = Path(tempfile.mkdtemp(prefix="learnkit-run-", dir=sandbox.run if sandbox is not None else None))
+    work = Path(tempfile.mkdtemp(prefix="learnkit-run-", dir=sandbox.run if sandbox is not None else scratch.root()))
     facts_path = work / f"facts-{secrets.token_hex(8)}.jsonl"
     ticket = work / f"ticket-{secrets.token_hex(8)}.json"
     ticket.write_text(json.dumps({"exercise": exercise, "facts": str(facts_path)}))
@@ -275,13 +328,22 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
                 watcher = on_kernel_start(km)
             for current, cell in enumerate(nb.cells):
                 client.execute_cell(cell, current)
+                if client.exit_cell is not None:  # the kernel is going away: send it nothing more
+                    break
+        if client.exit_cell is not None and any(c.cell_type == "code" and c.source.strip()
+                                                for c in nb.cells[client.exit_cell + 1:]):
+            run.status = RunStatus.KILLED  # like any kernel that ended itself (os._exit): the rest never ran
+            run.reason = (f"the notebook called exit() (or quit()) in {cell_label(client.exit_cell)}; "
+                          "cells after it did not run")
     except CellTimeoutError:
         budget_left = deadline is not None and time.monotonic() >= deadline - 1
         run.status = RunStatus.TIMEOUT
-        run.reason = (f"the notebook took longer than its time limit of {timeout:.0f} s (in cell {current})"
-                      if budget_left else f"cell {current} ran longer than the cell time limit of {cell_timeout:.0f} s")
+        run.reason = (f"the notebook took longer than its time limit of {timeout:.0f} s (in {cell_label(current)})"
+                      if budget_left else
+                      f"{cell_label(current)} ran longer than the cell time limit of {cell_timeout:.0f} s")
     except DeadKernelError:
-        run.status, run.reason = RunStatus.KILLED, f"the kernel died in cell {current} (the notebook crashed or exited)"
+        run.status = RunStatus.KILLED
+        run.reason = f"the kernel died in {cell_label(current)} (the notebook crashed or exited)"
     except Exception as e:  # nbclient/zmq trouble: report, never crash the batch
         run.status, run.reason = RunStatus.ERROR, f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
     finally:
@@ -303,6 +365,10 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
         for out in cell.get("outputs", []) if cell.cell_type == "code" else []:
             if out.get("output_type") == "error":
                 run.cell_errors.append({"cell": i, "ename": out.get("ename", ""), "evalue": out.get("evalue", "")})
+    if run.status is RunStatus.OK:
+        data_error = _data_error(run.cell_errors)
+        if data_error:
+            run.status, run.reason = RunStatus.ERROR, data_error
     judged = judge_facts(facts_path, checker)
     run.correct_cells = _cell_numbers(nb, judged.first_correct)
     run.histories, run.compute, run.judge = judged.histories, judged.compute, judged.collect + judged.judge

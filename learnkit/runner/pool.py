@@ -28,6 +28,8 @@ from pathlib import Path
 
 from jupyter_core.utils import run_sync
 
+from learnkit.runner import scratch
+
 # run silently in a fresh dict: the user namespace stays untouched; a module that fails is skipped
 WARMUP = "exec(\"import importlib\\nfor n in {names!r}:\\n    try:\\n        importlib.import_module(n)\\n    except BaseException:\\n        pass\", {{}})"
 MAX_PRELOAD = 40
@@ -200,7 +202,7 @@ class KernelPool:
         if self.sandbox is not None:
             from learnkit.runner.sandbox import Sandbox
             box = Sandbox.create(prefix=self.prefix, **self.sandbox)
-        work = box.work if box is not None else Path(tempfile.mkdtemp(prefix=self.prefix))
+        work = box.work if box is not None else Path(tempfile.mkdtemp(prefix=self.prefix, dir=scratch.root()))
         work.mkdir(exist_ok=True)
         env = self.env_for(work)
         km, spec_dir = _kernel_manager(env, box)

@@ -42,11 +42,14 @@ import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from learnkit.runner import scratch
+
 DEFAULT_QUOTA_MB = 1024
 INSTALL_HINT = ("install bubblewrap (as root: `apt-get install -y bubblewrap`; dnf/pacman: `bubblewrap`) and make sure "
                 "user namespaces are enabled (sysctl kernel.unprivileged_userns_clone=1 / user.max_user_namespaces > 0), "
                 "or grade with --no-sandbox (kernels then run as the grader's user, NOT SANDBOXED)")
 SYSTEM = ("/usr", "/bin", "/sbin", "/lib", "/lib32", "/lib64", "/libx32", "/etc")
+IPC_PATH_MAX = 107  # bytes of a unix socket's path (sun_path, less its NUL)
 DEVICES_GPU = ("/dev/nvidiactl", "/dev/nvidia-uvm", "/dev/nvidia-uvm-tools", "/dev/nvidia-modeset")
 
 
@@ -152,7 +155,7 @@ class Sandbox:
 
     @classmethod
     def create(cls, prefix: str = "learnkit-sandbox-", work: Path | None = None, **kw) -> "Sandbox":
-        root = Path(tempfile.mkdtemp(prefix=prefix))
+        root = Path(tempfile.mkdtemp(prefix=prefix, dir=scratch.root()))
         (root / "run").mkdir(mode=0o700)
         if work is None:
             (root / "work").mkdir()
@@ -225,6 +228,10 @@ class Sandbox:
 
     def configure(self, km) -> None:
         """Make ``km`` (a jupyter_client KernelManager) talk over ipc sockets in the private folder."""
+        longest = str(self.run / "k") + "-99999"
+        if len(longest.encode()) > IPC_PATH_MAX:
+            raise SandboxUnavailable(f"the kernel's sockets would be too long a path ({longest}): "
+                                     "set TMPDIR to a shorter folder")
         km.transport = "ipc"
         km.ip = str(self.run / "k")
         km.connection_file = str(self.run / "kernel.json")
@@ -234,7 +241,7 @@ class Sandbox:
                 "quota": self.quota_bytes, "env": self.env_overrides(), "work": str(self.work)}
 
     def cleanup(self) -> None:
-        shutil.rmtree(self.root, ignore_errors=True)
+        scratch.remove(self.root)  # also through folders the notebook made read-only in its run folder
 
 
 def inside_pid(pid: int | None) -> int | None:

@@ -147,14 +147,16 @@ def _histories(context: dict, judged: Judged) -> list[dict]:
 
 
 def unjudged(exercise, status: Status, reason: str, results: dict[str, Result]) -> dict[str, Result]:
-    """Questions never judged (or only unattempted) get the run's fate when it ended badly."""
+    """Questions never judged (or only unattempted) get the run's fate (timeout, killed, error) and
+    its reason when it ended badly; in a run that ended well, a question never judged is unattempted."""
     out = dict(results)
     for q, view in exercise.views.items():
         r = out.get(q)
-        if status in (Status.TIMEOUT, Status.KILLED) and (r is None or r.status is Status.UNATTEMPTED):
-            out[q] = Result(q, status, reason, 0.0, view.problem.points, exercise.id)
+        if status in (Status.TIMEOUT, Status.KILLED, Status.ERROR) and (r is None or r.status is Status.UNATTEMPTED):
+            out[q] = Result(q, status, reason or "the notebook could not be run to the end", 0.0,
+                            view.problem.points, exercise.id)
         elif r is None:
-            out[q] = Result(q, Status.ERROR if status is Status.ERROR else Status.UNATTEMPTED,
+            out[q] = Result(q, Status.UNATTEMPTED,
                             reason or "the notebook never reached a point where this question could be judged",
                             0.0, view.problem.points, exercise.id)
     return out

@@ -117,6 +117,7 @@ CASES: dict[str, list[str]] = {
     "infinite_loop": [SETUP, Q1_OK, "while True:\n    pass", Q3_OK],
     "slow": [SETUP, Q1_OK] + ["import time\ntime.sleep(25)"] * 5 + [Q3_OK],
     "exits": [SETUP, Q1_OK, "import os\nos._exit(1)", Q3_OK],
+    "exit_call": [SETUP, Q1_OK, "exit()", Q3_OK],  # the kernel stops a moment AFTER the cell's reply
     "memory_bomb": [SETUP, Q1_OK, "big = np.ones(2 * 1024**3 // 8)\nbig.sum()", Q3_OK],
     "big_output": [SETUP, Q1_OK, "import sys\nfor _ in range(100):  # 100 MB\n    sys.stdout.write('x' * 1_000_000 + "
                    "'\\n')\n    sys.stdout.flush()", Q3_OK],
@@ -140,6 +141,7 @@ EXPECTED: dict[str, tuple[dict, str]] = {
     "infinite_loop": ({"q_1": "correct", "q_3": "timeout"}, "cell time limit"),
     "slow": ({"q_1": "correct", "q_3": "timeout"}, "notebook took longer"),
     "exits": ({"q_1": "correct", "q_3": "killed"}, "kernel died"),
+    "exit_call": ({"q_1": "correct", "q_3": "killed"}, "called exit() (or quit()) in cell 4"),
     "memory_bomb": ({"q_1": "correct", "q_3": "killed"}, "used more than 1500 MB of memory"),
     "big_output": ({"q_1": "correct", "q_3": "correct"}, ""),
     "nbformat3": ({"q_1": "correct"}, ""),
