@@ -136,12 +136,14 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
     elif not dask and not sandbox_mod.available():
         console.print(f"[red]cannot sandbox the kernels[/red]: {sandbox_mod.check()[1]}")
         raise typer.Exit(2)
+    from learnkit.runner import scratch
     try:
-        if dask:
-            from learnkit.grading.distributed import grade_on_dask
-            batch = grade_on_dask(submissions, out, opts, dask, console=console)
-        else:
-            batch = grade(submissions, out, opts, console=console)
+        with scratch.terminate_as_interrupt():  # SIGTERM stops the batch as Ctrl-C does: runs saved, nothing left
+            if dask:
+                from learnkit.grading.distributed import grade_on_dask
+                batch = grade_on_dask(submissions, out, opts, dask, console=console)
+            else:
+                batch = grade(submissions, out, opts, console=console)
     except BatchProblem as e:
         console.print(f"[red]cannot grade[/red]: {escape(str(e))}")
         raise typer.Exit(2)

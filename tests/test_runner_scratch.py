@@ -140,8 +140,6 @@ CONFIGS = {  # where the notebook copy lives: cold / unsandboxed kernels: on dis
     "prepared_sandboxed": ([], False),
 }
 SANDBOXED = {"cold", "prepared_sandboxed"}
-TERMINATE_AS_INTERRUPT = ("from learnkit.runner import scratch\nfrom learnkit.cli import app\n"
-                          "with scratch.terminate_as_interrupt():\n    app(prog_name='learnkit')\n")
 
 
 @pytest.fixture
@@ -252,7 +250,7 @@ def test_a_killed_graders_leftovers_are_swept_by_the_next_batch(tmp_path, short_
 @pytest.mark.parametrize("config", list(CONFIGS))
 def test_a_terminated_grader_saves_its_finished_runs_and_leaves_nothing(tmp_path, short_tmp, config):
     """SIGTERM (a service stop, a batch scheduler) is an orderly interruption, as Ctrl-C is. The
-    grader runs as `learnkit grade` will once the CLI wraps its batch in scratch.terminate_as_interrupt()."""
+    grader is the plain `learnkit grade` command."""
     flags, _copy_on_disk = _config(config)
     marker = f"learnkit-scratch-{uuid.uuid4().hex}"
     subs = tmp_path / "subs"
@@ -260,7 +258,7 @@ def test_a_terminated_grader_saves_its_finished_runs_and_leaves_nothing(tmp_path
     _submission(subs, "b_slow", marker)
     out = tmp_path / "out"
     base = short_tmp / f"learnkit-{os.getuid()}"
-    grader = _grader(["-c", TERMINATE_AS_INTERRUPT, "grade", subs, "--out", out, "--workers", "1", *flags], short_tmp)
+    grader = _grader(["-m", "learnkit.cli", "grade", subs, "--out", out, "--workers", "1", *flags], short_tmp)
     tree: list[psutil.Process] = []
     try:  # a_quick is recorded and b_slow's kernel has run its first cells (a_quick's folders are gone by then)
         _wait(lambda: _finished(out / "gradebook.sqlite") == 1 and _facts(short_tmp),

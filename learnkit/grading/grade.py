@@ -29,6 +29,7 @@ from learnkit.grading.report import write_reports
 from learnkit.grading.standing import load_roster, save_policy, save_roster, standing
 from learnkit.grading.submissions import Submission, find_submissions, identify, inspect  # noqa: F401
 from learnkit.runner import sandbox as sandbox_mod
+from learnkit.runner import scratch
 from learnkit.runner.limits import kill_all
 
 GRADEBOOK = "gradebook.sqlite"
@@ -77,7 +78,8 @@ def _grade_locked(paths, out_dir: Path, opts: Options, console, on_done, pool) -
     batch = Batch(out_dir, out_dir / GRADEBOOK)
     t0 = time.monotonic()
     subs = [inspect(p) for p in find_submissions(paths, exclude=out_dir)]
-    require_data([load_exercise(e) for e in sorted({s.exercise for s in subs if not s.problem})], opts.data_dir)
+    if pool is None:  # (on Dask the data is on the workers' machines: a failed data cell is an error row there)
+        require_data([load_exercise(e) for e in sorted({s.exercise for s in subs if not s.problem})], opts.data_dir)
     gb = Gradebook(batch.gradebook)
     try:
         if opts.roster is not None:
@@ -93,7 +95,7 @@ def _grade_locked(paths, out_dir: Path, opts: Options, console, on_done, pool) -
             (todo if opts.force or not gb.is_graded(sub.id) else batch.skipped).append(sub)
         if opts.prepared_kernels and not opts.preload:
             opts = dataclasses.replace(opts, preload=batch_preload(todo))
-        with BatchProgress(len(todo), console) as progress:
+        with scratch.terminate_as_interrupt(), BatchProgress(len(todo), console) as progress:
             _run_all(gb, todo, opts, batch, progress, on_done, pool)
         st = standing(gb)
         batch.exported = export(gb, out_dir, st=st)
