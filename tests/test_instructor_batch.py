@@ -19,8 +19,12 @@ sys.path.insert(0, str(Path(__file__).parent))
 from grading_fixtures.crafted import (FIT_CONCRETE, FIT_SPOTIFY, Q1_OK, Q1_STARTER, Q1_WRONG, Q3_OK,  # noqa: E402
                                       SETUP, notebook)
 
-ANN = [SETUP, "q_1.solution()", Q1_OK, FIT_SPOTIFY, Q3_OK, FIT_CONCRETE]
-CYD = [SETUP, Q1_OK, FIT_SPOTIFY, Q3_OK, FIT_CONCRETE, "print('my own extra cell, all mine', 1 + 2 + 3)"]
+OWN = """ratio = history.history['val_loss'][-1] / history.history['loss'][-1]
+gap = [v - t for t, v in zip(history.history['loss'], history.history['val_loss'])]
+print('overfitting ratio', round(ratio, 3), 'largest gap', max(gap), 'after', len(gap), 'epochs')"""
+ANN = [SETUP, "q_1.solution()", Q1_OK, FIT_SPOTIFY, OWN, Q3_OK, FIT_CONCRETE]
+CYD = [SETUP, Q1_OK, FIT_SPOTIFY, OWN.replace("ratio", "r").replace("gap", "differences") + "  # mine",
+       Q3_OK, FIT_CONCRETE, "print('my own extra cell, all mine', 1 + 2 + 3)"]
 
 
 def _cli(*args, timeout=600) -> subprocess.CompletedProcess:

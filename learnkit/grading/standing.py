@@ -209,7 +209,8 @@ def _similarity(entries: list[Entry]) -> list:
             continue
         number = {e.student: [c[0] for c in e.cells] for e in group}
         subs = [similarity.Sub(e.student, tuple(c[1] for c in e.cells), e.sha256) for e in group]
-        for flag in similarity.flags(subs, similarity.starter_cells(exercise)):
+        given = similarity.starter_cells(exercise, "solution") or ()  # the published answers are never evidence
+        for flag in similarity.flags(subs, similarity.starter_cells(exercise), known=given):
             found.append(flag)
             a, b = flag.students
             for me, other in ((a, b), (b, a)):
