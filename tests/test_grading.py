@@ -355,14 +355,15 @@ def test_course_data_that_cannot_be_loaded_makes_the_run_an_error_not_unattempte
     subs = tmp_path / "subs"
     subs.mkdir()
     (subs / "ex5_solution.ipynb").write_bytes(EX5_SOLUTION.read_bytes())
-    batch = grade([subs], tmp_path / "out", Options(workers=1, cell_timeout=60, timeout=120, data_dir=str(folder)),
-                  console=False)
-    [o] = batch.outcomes
+    opts = Options(workers=1, cell_timeout=60, timeout=120, data_dir=str(folder))
+    with pytest.raises(BatchProblem, match="needs spotify.csv"):  # a batch refuses before any kernel starts ...
+        grade([subs], tmp_path / "out", opts, console=False)
+    # ... and a kernel that still meets it (data gone mid-batch, a Dask worker's own folder) says so
+    from learnkit.grading.kernels import execute
+    o, _nb = execute(inspect((subs / "ex5_solution.ipynb").resolve()), opts)
     ename = {"empty": "spotify.csv was not found", "corrupted": "spotify.csv at "}[data]
     assert o.status == "error", (o.status, o.reason)
     assert o.reason.startswith(f"the course data could not be loaded in cell 4: {ename}"), o.reason
     assert "\n" not in o.reason and len(o.reason) < 300
-    assert {r["status"] for r in o.results} == {"error"}, o.results  # none "unattempted"
+    assert len(o.results) == 4 and {r["status"] for r in o.results} == {"error"}, o.results  # none "unattempted"
     assert {r["message"] for r in o.results} == {o.reason}
-    rows = list(csv.DictReader(open(tmp_path / "out" / "grades.csv", encoding="utf-8")))
-    assert len(rows) == 4 and {r["status"] for r in rows} == {"error"}

@@ -24,6 +24,7 @@ from nbformat.v4 import new_code_cell, new_notebook
 
 from learnkit.grading.exports import NOT_SANDBOXED_FILE
 from learnkit.grading.gradebook import Gradebook
+from learnkit.grading.standing import standing
 from learnkit.grading.grade import Options, grade
 from learnkit.runner import sandbox
 
@@ -199,11 +200,8 @@ def test_hostile_notebooks_are_confined_and_honest_ones_still_get_their_marks(tm
         assert all(v in (27, 28) for v in writes.values()), writes  # EFBIG / ENOSPC: the quota, not the disk
     time.sleep(1)
     assert _marked(marker) == []  # ...and died with its kernel
-    gb = Gradebook(out / "gradebook.sqlite")
-    try:
-        assert gb.not_sandboxed() == []
-    finally:
-        gb.close()
+    with Gradebook(out / "gradebook.sqlite") as gb:
+        assert standing(gb).not_sandboxed == []
     assert not (out / NOT_SANDBOXED_FILE).exists()
 
 
