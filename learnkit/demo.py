@@ -130,8 +130,9 @@ def prepare_data(out: Path, console: Console) -> tuple[str, list[str]]:
             datasets.path(name, download=False)
         except FileNotFoundError:
             missing.append(name)
-    if not missing:
-        return os.environ.get("LEARNKIT_DATA", ""), []
+    if not missing and os.environ.get("LEARNKIT_DATA"):
+        return os.environ["LEARNKIT_DATA"], []
+    # found elsewhere (a user cache a sandboxed kernel cannot see) or missing: one folder with them all
     standin_dir = out / "standin-data"
     standin_dir.mkdir(parents=True, exist_ok=True)
     for name in NEEDED:
@@ -140,6 +141,8 @@ def prepare_data(out: Path, console: Console) -> tuple[str, list[str]]:
             (standin_dir / src.name).write_bytes(src.read_bytes())
         except FileNotFoundError:
             pass
+    if not missing:
+        return str(standin_dir), []
     datasets.materialize_standins(standin_dir, missing)
     console.print(Panel.fit(
         f"STAND-IN DATA: {', '.join(missing)} could not be found (set LEARNKIT_DATA to a folder holding the "
