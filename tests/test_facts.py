@@ -179,9 +179,9 @@ def test_the_call_cache_reruns_a_function_when_anything_it_reads_changes():
     from learnkit.runner.isolate import CallCache
     runs = []
 
-    def counting(fn, args, kwargs):
+    def counting(fn, args, kwargs, timeout):
         runs.append(fn.__name__)
-        return facts.run_in_process(fn, args, kwargs)
+        return facts.run_in_process(fn, args, kwargs, timeout)
 
     cache = CallCache(counting)
     g = {"np": np, "W": np.ones(3)}

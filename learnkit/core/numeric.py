@@ -22,9 +22,9 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe, mismatch, short_repr
-from learnkit.core.facts import quietly
+from learnkit.core.facts import StudentTimeout, quietly
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
-from learnkit.core.problem import FunctionProblem, Incorrect, Problem, Unattempted, Verdict
+from learnkit.core.problem import FunctionProblem, Incorrect, Problem, Unattempted, Verdict, timed_out
 from learnkit.core.result import Status
 from learnkit.i18n import _
 
@@ -182,6 +182,8 @@ def check_function(fn, name: str, reference: Callable, cases, *, rtol: float = 1
             got, (args_after, kwargs_after) = run_case(fn, case)
         except PlaceholderError:
             raise Unattempted(_("`{name}` still uses the blank ____: replace it with your code.").format(name=name))
+        except StudentTimeout as e:
+            raise timed_out(call, e) from None
         except RecursionError:
             raise Incorrect(_("`{call}` never finished: the function calls itself without end.").format(call=call))
         except Exception as e:
@@ -218,6 +220,8 @@ def _known_mistake(fn, name: str, reference, cases: list[Case], mistakes, compar
     for case in cases:
         try:
             outs.append(run_case(fn, case)[0])
+        except StudentTimeout as e:  # one endless call is enough: do not wait for the others
+            raise timed_out(call_text(name, case), e) from None
         except Exception as e:
             outs.append(_Raised(e))
     for wrong, message in mistakes:
@@ -259,11 +263,18 @@ def _constant_output(fn, name: str, reference, cases: list[Case], compare) -> st
     if len(cases) < 3:
         return None
     try:
-        outs = [run_case(fn, c)[0] for c in cases]
+        outs = []
+        for c in cases:
+            try:
+                outs.append(run_case(fn, c)[0])
+            except StudentTimeout as e:
+                raise timed_out(call_text(name, c), e) from None
         with quietly():
             wants = [reference(*copy.deepcopy(c.args), **copy.deepcopy(c.kwargs)) for c in cases]
         same = all(compare(o, outs[0]) is None for o in outs[1:])
         varies = any(compare(w, wants[0]) is not None for w in wants[1:])
+    except Incorrect:
+        raise
     except Exception:
         return None
     if same and varies:

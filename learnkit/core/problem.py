@@ -36,6 +36,14 @@ class Unattempted(Exception):
     """Raise from a check function: the student has not tried this question yet."""
 
 
+def timed_out(call: str, e: facts.StudentTimeout) -> Incorrect:
+    """The verdict on a call of the student's code that ran past its limit (``call`` as messages show it)."""
+    if e.seconds is None:
+        return Incorrect(_("`{call}` did not return within its time limit. Does it loop without end?").format(call=call))
+    return Incorrect(_("`{call}` did not return within {seconds} s. Does it loop without end?").format(
+        call=call, seconds=facts.seconds_text(e.seconds)))
+
+
 @dataclass
 class Verdict:
     status: Status
@@ -62,6 +70,7 @@ class Problem:
     solution: str | Code = ""
     points: float = 1.0
     vars: Sequence[str] = ()
+    call_timeout: float = facts.DEFAULT_CALL_TIMEOUT  # seconds each call of the student's code may take
     kind = "problem"
 
     def judge(self, ns: Mapping[str, Any]) -> Verdict:  # pragma: no cover - abstract
@@ -85,12 +94,13 @@ def collect(problem: Problem, ns: Mapping[str, Any], runner=None) -> dict:
 
     The variables are encoded (``learnkit.core.facts``), decoded again with the live objects
     behind them, and judged once, so that every call the check makes of the student's functions
-    and models is executed (by ``runner``, see ``facts.run_in_process``) and recorded. Never raises.
+    and models is executed (by ``runner``, see ``facts.run_in_process``), each within the problem's
+    ``call_timeout``, and recorded. Never raises, except ``KeyboardInterrupt`` (Ctrl-C).
     """
     try:
         tree, enc = facts.encode_namespace(ns, problem.vars)
         calls: dict = {}
-        values = facts.decode_namespace(tree, calls, enc.live, runner)
+        values = facts.decode_namespace(tree, calls, enc.live, runner, problem.call_timeout)
     except Exception as e:  # nothing the student holds can stop the facts: report what broke
         return {"vars": {}, "calls": {}, "error": f"{type(e).__name__}: {short_repr(str(e), 200)}"}
     if not enc.callable:  # nothing to call: the facts are complete without judging here
@@ -147,6 +157,8 @@ def judge_values(problem: Problem, values: Mapping[str, Any], question: str = ""
         verdict = Verdict(Status.INCORRECT, str(e) or _("Your answer is not correct yet."))
     except (Unattempted, PlaceholderError) as e:
         verdict = Verdict(Status.UNATTEMPTED, str(e))
+    except facts.StudentTimeout as e:  # a call of the student's code the check did not catch itself
+        verdict = Verdict(Status.INCORRECT, str(e))
     except (facts.FactMissing, facts.MalformedFacts) as e:
         verdict = Verdict(Status.ERROR, _("the kernel's facts for {q} are incomplete: {reason}").format(
             q=question or "this question", reason=short_repr(str(e), 200)))
@@ -254,6 +266,8 @@ class FunctionProblem(Problem):
                 got = fn(*args)
             except PlaceholderError:
                 raise
+            except facts.StudentTimeout as e:
+                raise timed_out(call, e) from None
             except Exception as e:
                 raise Incorrect(_("`{call}` raised {exc}: {msg}").format(
                     call=call, exc=type(e).__name__, msg=short_repr(str(e), 120)))

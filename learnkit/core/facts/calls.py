@@ -11,6 +11,7 @@ import numpy as np
 
 from learnkit.core.facts.decode import _BUILTIN_DECODERS, Decoder, _int, _str
 from learnkit.core.facts.encode import Encoder
+from learnkit.core.facts.limit import DEFAULT_CALL_TIMEOUT, CallTimeout, time_limit
 from learnkit.core.facts.schema import FactMissing, MalformedFacts, StudentTimeout
 
 
@@ -44,11 +45,25 @@ def exception_class(name: str) -> type:
     return _EXCEPTION_TYPES.setdefault(name, type(short, (Exception,), {}))
 
 
-def _raise_recorded(outcome: dict):
+def seconds_text(seconds: float) -> str:
+    return f"{seconds:g}"
+
+
+def timeout_message(name: str, seconds: float | None) -> str:
+    from learnkit.i18n import _
+    if seconds is None:
+        return _("`{name}(…)` did not return within its time limit.").format(name=name)
+    return _("`{name}(…)` did not return within {seconds} s.").format(name=name, seconds=seconds_text(seconds))
+
+
+def _raise_recorded(outcome: dict, fn_name: str = "the function"):
     name = outcome.get("raised")
     message = outcome.get("message") if isinstance(outcome.get("message"), str) else ""
     if outcome.get("timeout") is not None:
-        raise StudentTimeout(message)
+        seconds = outcome["timeout"]
+        ok = isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 < seconds < 1e6
+        seconds = float(seconds) if ok else None
+        raise StudentTimeout(timeout_message(fn_name, seconds), fn_name, seconds)
     if not isinstance(name, str) or len(name) > 300:
         raise MalformedFacts("bad recorded exception")
     cls = exception_class(name if "." in name else "builtins." + name)
@@ -123,7 +138,7 @@ class FunctionFact:
         if "after" in outcome:
             _apply_after(args, kwargs, Decoder()(outcome["after"]))
         if "raised" in outcome or "timeout" in outcome:
-            _raise_recorded(outcome)
+            _raise_recorded(outcome, self.__name__)
         return Decoder()(outcome.get("result"))
 
     def __repr__(self) -> str:
@@ -143,18 +158,35 @@ def quietly():
         yield
 
 
-def run_in_process(fn, args: tuple, kwargs: dict) -> dict:
-    """Call the live function here (the student's own kernel) and record the outcome."""
+def timed_out(fn, seconds: float) -> dict:
+    """The record of a call that ran past its limit."""
+    name = getattr(fn, "__name__", "the function")
+    return {"timeout": seconds, "message": f"`{name}(…)` did not return within {seconds_text(seconds)} s"}
+
+
+def run_in_process(fn, args: tuple, kwargs: dict, timeout: float | None = DEFAULT_CALL_TIMEOUT) -> dict:
+    """Call the live function here (the student's own kernel) and record the outcome.
+
+    The call gets ``timeout`` seconds (``learnkit.core.facts.limit.time_limit``: only in the main
+    thread, and C code such as a long numpy operation is only stopped when it returns); ``None``:
+    no limit (the forked child of a grading kernel, which its parent kills at the limit). Ctrl-C
+    (``KeyboardInterrupt``) is not an outcome: it goes on up to the check.
+    """
     import copy
     a, k = copy.deepcopy(args), copy.deepcopy(kwargs)
+    limit = time_limit(timeout)
     try:
-        with quietly():
+        with quietly(), limit:
             result = fn(*a, **k)
+    except CallTimeout:
+        return timed_out(fn, timeout)
     except Exception as e:
+        if limit.expired:
+            return timed_out(fn, timeout)
         return {"raised": exception_name(e), "message": str(e)[:2000], "after": Encoder()((a, k))}
+    if limit.expired:
+        return timed_out(fn, timeout)
     return {"result": Encoder()(result), "after": Encoder()((a, k))}
-
-
 
 
 
@@ -162,8 +194,9 @@ def _decode_function(node, dec, depth):
     n = _int(node, "ref")
     live = dec.live.get(n)
     run = dec.runner or run_in_process
+    timeout = dec.timeout
     fact = FunctionFact(_str(node, "name", 100), bool(node.get("blank")), dec.calls.setdefault(n, {}),
-                        None if live is None else (lambda args, kwargs: run(live, args, kwargs)))
+                        None if live is None else (lambda args, kwargs: run(live, args, kwargs, timeout=timeout)))
     return dec.remember(node, fact)
 
 

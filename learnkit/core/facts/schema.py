@@ -19,7 +19,13 @@ class FactMissing(RuntimeError):
 
 
 class StudentTimeout(Exception):
-    """A student function or model did not return within its time limit (a recorded outcome)."""
+    """A student function or model did not return within its time limit (a recorded outcome).
+
+    ``name`` is the function's, ``seconds`` the limit (None when the record did not say)."""
+
+    def __init__(self, message: str = "", name: str = "", seconds: float | None = None):
+        super().__init__(message)
+        self.name, self.seconds = name, seconds
 
 # --------------------------------------------------------------------------- registries
 _ENCODERS: list[tuple[Callable[[Any], bool], Callable]] = []   # (matches(value), encode(value, enc) -> node)
