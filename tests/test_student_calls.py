@@ -212,3 +212,57 @@ def test_an_endless_function_and_ctrl_c_in_the_students_kernel(tmp_path):
     state = json.loads(cell_text(cells[3]))
     assert state == {"alarm": True, "timer": [0.0, 0.0], "sigmoid": "sigmoid", "log": ["incorrect"]}, state
     assert cell_text(cells[4]).startswith("Correct")
+
+
+# -- item 2: a function must leave its arguments alone ---------------------------------------------------------
+def inplace_sigmoid(Z, derivative=False):
+    Z *= -1                       # the right result, but the caller's array is flipped
+    return 1 / (1 + np.exp(Z))
+
+
+def inplace_x(x):
+    x *= -1
+    return 1 / (1 + np.exp(x))
+
+
+ALONE = "a function should return a new array and leave its inputs alone"
+
+
+@pytest.mark.parametrize("make", [
+    lambda: sigmoid_problem(),
+    lambda: FunctionProblem(var="sigmoid", reference=ref_sigmoid, cases=[(np.array([0.5, -1.0]),)]),
+], ids=["CheckedFunctionProblem", "FunctionProblem"])
+@pytest.mark.parametrize("fn, arg", [(inplace_sigmoid, "Z"), (inplace_x, "x")])
+def test_every_function_problem_rejects_a_change_in_place(make, fn, arg):
+    for runner in (None, CallCache()):   # the student's kernel; the grading kernel, then the grader
+        f = json.loads(json.dumps(collect(make(), {"sigmoid": fn}, runner=runner)))
+        r = decide(make(), f, "q_1")
+        assert r.status is Status.INCORRECT, r.message
+        assert r.message.startswith(f"{CALL} changed its argument `{arg}` in place (") and ALONE in r.message, \
+            r.message
+        assert "0.5" in r.message and "-0.5" in r.message   # what it was and what it became
+
+
+def test_a_changed_keyword_argument_and_a_dict_are_named():
+    def update(params, grads, learning_rate=1.0):
+        params["W"] -= learning_rate * grads["dW"]
+        return {"W": params["W"]}
+
+    def fresh(params, grads, learning_rate=1.0):
+        return {"W": params["W"] - learning_rate * grads["dW"]}
+    problem = CheckedFunctionProblem(var="update", reference=fresh, cases=[
+        Case(({"W": np.array([1.0, 2.0])},), {"grads": {"dW": np.array([0.5, 0.5])}, "learning_rate": 0.1})])
+    r = evaluate(problem, {"update": update}, "q_1")
+    assert r.status is Status.INCORRECT and "changed its argument `params` in place" in r.message, r.message
+    assert "`params['W'][0]` was 1.0 before the call and 0.95 after it" in r.message, r.message
+
+    def keyword(params, grads, learning_rate=1.0):
+        grads["dW"] = grads["dW"] * 0
+        return fresh(params, {"dW": np.array([0.5, 0.5])}, learning_rate)
+    r = evaluate(problem, {"update": keyword}, "q_1")
+    assert "changed its argument `grads` in place (`grads['dW'][0]` was 0.5 before" in r.message, r.message
+
+
+def test_a_function_that_leaves_its_arguments_alone_is_still_right():
+    r = evaluate(sigmoid_problem(), {"sigmoid": ref_sigmoid}, "q_1")
+    assert r.status is Status.CORRECT, r.message

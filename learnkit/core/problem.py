@@ -240,7 +240,9 @@ class FunctionProblem(Problem):
     """The student's function, run on hidden inputs and compared with ``reference``.
 
     ``cases`` is a list of argument tuples (or a callable returning one). A student
-    exception on a case is an incorrect answer that quotes the exception.
+    exception on a case is an incorrect answer that quotes the exception; so is a call that
+    does not return within ``call_timeout``, and (``pure``, the default) a call that changes
+    its arguments in place. The judgement is ``learnkit.core.functions.check_function``.
     """
 
     var: str
@@ -248,35 +250,17 @@ class FunctionProblem(Problem):
     cases: Sequence[tuple] | Callable[[], Sequence[tuple]]
     rtol: float = 1e-6
     atol: float = 1e-9
+    pure: bool = True
     kind = "function"
 
     def __post_init__(self):
         self.vars = (self.var,)
 
     def judge(self, ns):
-        fn = self.fetch(ns)[self.var]
-        if not callable(fn):
-            raise Incorrect(_("`{name}` should be a function; yours is {actual}.").format(
-                name=self.var, actual=describe(fn)))
-        cases = self.cases() if callable(self.cases) else self.cases
-        for args in cases:
-            args = args if isinstance(args, tuple) else (args,)
-            call = f"{self.var}({', '.join(short_repr(a, 30) for a in args)})"
-            try:
-                got = fn(*args)
-            except PlaceholderError:
-                raise
-            except facts.StudentTimeout as e:
-                raise timed_out(call, e) from None
-            except Exception as e:
-                raise Incorrect(_("`{call}` raised {exc}: {msg}").format(
-                    call=call, exc=type(e).__name__, msg=short_repr(str(e), 120)))
-            want = self.reference(*args)
-            why = mismatch(got, want, self.rtol, self.atol, name=_("the result"))
-            if why:
-                raise Incorrect(_("`{call}` returned {got}, but it should return {want}. ({why})").format(
-                    call=call, got=short_repr(got), want=short_repr(want), why=why))
-        return Verdict(Status.CORRECT, _("Correct! Your function works on {n} hidden test inputs.").format(n=len(cases)))
+        from learnkit.core.functions import check_function
+        n = check_function(self.fetch(ns)[self.var], self.var, self.reference, self.cases, rtol=self.rtol,
+                           atol=self.atol, pure=self.pure)
+        return Verdict(Status.CORRECT, _("Correct! Your function works on {n} hidden test inputs.").format(n=n))
 
 
 @dataclass(kw_only=True)

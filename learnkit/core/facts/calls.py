@@ -12,7 +12,7 @@ import numpy as np
 from learnkit.core.facts.decode import _BUILTIN_DECODERS, Decoder, _int, _str
 from learnkit.core.facts.encode import Encoder
 from learnkit.core.facts.limit import DEFAULT_CALL_TIMEOUT, CallTimeout, time_limit
-from learnkit.core.facts.schema import FactMissing, MalformedFacts, StudentTimeout
+from learnkit.core.facts.schema import MAX_PARAMS, FactMissing, MalformedFacts, StudentTimeout
 
 
 def call_key(args: tuple, kwargs: dict) -> str:
@@ -120,10 +120,12 @@ class FunctionFact:
     the kernel did not record raises ``FactMissing``.
     """
 
-    def __init__(self, name: str, blank: bool, calls: dict, live_call: Callable | None = None):
+    def __init__(self, name: str, blank: bool, calls: dict, live_call: Callable | None = None,
+                 params: tuple[str, ...] = ()):
         self.__name__ = self.__qualname__ = name
         self.blank = blank
         self.calls = calls
+        self.params = params  # the names of its positional parameters, as the kernel reported them
         self._live_call = live_call
 
     def __call__(self, *args, **kwargs):
@@ -196,8 +198,17 @@ def _decode_function(node, dec, depth):
     run = dec.runner or run_in_process
     timeout = dec.timeout
     fact = FunctionFact(_str(node, "name", 100), bool(node.get("blank")), dec.calls.setdefault(n, {}),
-                        None if live is None else (lambda args, kwargs: run(live, args, kwargs, timeout=timeout)))
+                        None if live is None else (lambda args, kwargs: run(live, args, kwargs, timeout=timeout)),
+                        _parameters(node))
     return dec.remember(node, fact)
+
+
+def _parameters(node) -> tuple[str, ...]:
+    params = node.get("params", [])
+    if not isinstance(params, list) or len(params) > MAX_PARAMS \
+            or not all(isinstance(p, str) and p.isidentifier() and len(p) <= 100 for p in params):
+        raise MalformedFacts("bad parameter names")
+    return tuple(params)
 
 
 _BUILTIN_DECODERS["fn"] = _decode_function

@@ -9,6 +9,7 @@ MAX_ITEMS = 200_000           # container items and array elements of object arr
 MAX_ARRAY_BYTES = 64 << 20    # numeric array bytes, per tree
 MAX_STRING = 1 << 20          # characters of one string
 MAX_INT_DIGITS = 200
+MAX_PARAMS = 32               # parameter names reported for one function
 _DTYPE = re.compile(r"^[<>|=]?[biufc][1-9][0-9]?$")
 
 class MalformedFacts(ValueError):
