@@ -266,3 +266,134 @@ def test_a_changed_keyword_argument_and_a_dict_are_named():
 def test_a_function_that_leaves_its_arguments_alone_is_still_right():
     r = evaluate(sigmoid_problem(), {"sigmoid": ref_sigmoid}, "q_1")
     assert r.status is Status.CORRECT, r.message
+
+
+# -- item 2: a later question that calls an earlier question's function -----------------------------------------
+SIGMOID_RIGHT = "def sigmoid(Z, derivative=False):\n    sig = 1 / (1 + np.exp(-Z))\n    return sig * (1 - sig) " \
+                "if derivative else sig\n"
+SIGMOID_FLIPPED = "def sigmoid(Z, derivative=False):\n    sig = 1 / (1 + np.exp(Z))\n    return sig * (1 - sig) " \
+                  "if derivative else sig\n"
+SIGMOID_INPLACE = "def sigmoid(Z, derivative=False):\n    Z *= -1\n    sig = 1 / (1 + np.exp(Z))\n" \
+                  "    return sig * (1 - sig) if derivative else sig\n"
+FF_RIGHT = "def feed_forward(X, params):\n    Z = np.dot(params['W'], X) + params['b']\n" \
+           "    return {'Z': Z, 'A': sigmoid(Z)}\n"
+FF_NO_BIAS = "def feed_forward(X, params):\n    Z = np.dot(params['W'], X)\n    return {'Z': Z, 'A': sigmoid(Z)}\n"
+STEPS = ("def back_propagate(X, Y, cache):\n    dZ = (cache['A'] - Y) / X.shape[1]\n"
+         "    return {'dW': dZ @ X.T, 'db': dZ.sum(axis=1, keepdims=True)}\n"
+         "def update_parameters(params, grads, learning_rate):\n"
+         "    return {'W': params['W'] - learning_rate * grads['dW'], 'b': params['b'] - learning_rate * grads['db']}\n")
+BLAME = "`feed_forward` is right, but it uses your `sigmoid`, which is not correct yet (see q_1)."
+
+
+def notebook(*code: str) -> dict:
+    """The student's globals after running ``code`` (their functions read each other from here)."""
+    ns = {"np": np, "__name__": "__main__"}
+    exec(compile("".join(code), "<notebook>", "exec"), ns)
+    return ns
+
+
+def q4(ns, grading: bool):
+    """ex3's q_4 as the student's kernel judges it, or as the grader judges a grading kernel's facts."""
+    from checkers.nn_from_scratch import ex3
+    problem = ex3.exercise.problem("q_4")
+    if not grading:
+        return evaluate(problem, ns, "q_4", ex3.exercise.id)
+    f = json.loads(json.dumps(collect(problem, ns, runner=CallCache())))
+    return decide(problem, f, "q_4", ex3.exercise.id)
+
+
+@pytest.mark.parametrize("grading", [False, True], ids=["student kernel", "grader"])
+@pytest.mark.parametrize("sigmoid", [SIGMOID_FLIPPED, SIGMOID_INPLACE], ids=["flipped", "in place"])
+def test_earlier_function_wrong_later_right_blames_the_earlier(sigmoid, grading):
+    ns = notebook(sigmoid, FF_RIGHT, STEPS)
+    r = q4(ns, grading)
+    assert r.status is Status.INCORRECT and r.message == BLAME, r.message
+    assert ns["sigmoid"].__name__ == "sigmoid" and ns["sigmoid"] is not ref_sigmoid   # the student's, back in place
+
+
+@pytest.mark.parametrize("grading", [False, True], ids=["student kernel", "grader"])
+def test_earlier_function_right_later_wrong_blames_the_later(grading):
+    r = q4(notebook(SIGMOID_RIGHT, FF_NO_BIAS, STEPS), grading)
+    assert r.status is Status.INCORRECT and "Add the bias" in r.message and "sigmoid" not in r.message, r.message
+
+
+@pytest.mark.parametrize("grading", [False, True], ids=["student kernel", "grader"])
+def test_both_wrong_says_what_is_wrong_with_the_later_and_names_the_earlier(grading):
+    r = q4(notebook(SIGMOID_FLIPPED, FF_NO_BIAS, STEPS), grading)
+    assert r.status is Status.INCORRECT and "Add the bias" in r.message, r.message
+    assert r.message.endswith("Your `sigmoid` is not correct yet either (see q_1)."), r.message
+
+
+def test_both_right_is_right():
+    assert q4(notebook(SIGMOID_RIGHT, FF_RIGHT, STEPS), grading=True).status is Status.CORRECT
+
+
+def test_an_earlier_function_the_later_one_does_not_use_is_not_blamed():
+    ff_inline = "def feed_forward(X, params):\n    Z = np.dot(params['W'], X)\n    return {'Z': Z, 'A': 1 / (1 + np.exp(-Z))}\n"
+    r = q4(notebook(SIGMOID_FLIPPED, ff_inline, STEPS), grading=False)
+    assert "Add the bias" in r.message and "sigmoid" not in r.message, r.message
+
+
+def test_of_two_earlier_functions_only_the_wrong_one_that_matters_is_named():
+    from checkers.nn_from_scratch import ex4
+    from checkers.nn_from_scratch import reference as ref
+    rows = "def softmax(Z):\n    E = np.exp(Z - Z.max(axis=1, keepdims=True))\n    return E / E.sum(axis=1, keepdims=True)\n"
+    ce = "def cross_entropy(Y, P):\n    return -np.sum(Y * np.log(P)) / Y.shape[1]\n"
+    train = ("def train_softmax(X, Y, W, b, learning_rate, epochs):\n    m = X.shape[1]\n    costs = []\n"
+             "    for epoch in range(epochs):\n        P = softmax(W @ X + b)\n        costs.append(cross_entropy(Y, P))\n"
+             "        dZ = (P - Y) / m\n        W = W - learning_rate * dZ @ X.T\n"
+             "        b = b - learning_rate * np.sum(dZ, axis=1, keepdims=True)\n    return costs, W, b\n")
+    ns = notebook(rows, ce, train)
+    ns["decoder_costs"] = list(ref.decoder_costs(70))
+    r = evaluate(ex4.exercise.problem("q_3"), ns, "q_3", ex4.exercise.id)
+    assert r.message == ("`train_softmax` is right, but it uses your `softmax`, which is not correct yet "
+                         "(see q_1)."), r.message
+
+
+@pytest.mark.slow
+def test_a_grading_kernel_reports_what_the_grader_needs_to_blame_the_earlier_function(tmp_path):
+    import nbformat
+
+    from learnkit.runner.execute import run_notebook
+    nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in [
+        SETUP, SIGMOID_INPLACE + "q_1.check()", FF_RIGHT + STEPS + "q_4.check()"]])
+    nb.metadata["learnkit"] = {"exercise": "nn_from_scratch.ex3"}
+    nbformat.write(nb, tmp_path / "student.ipynb")
+    run = run_notebook(tmp_path / "student.ipynb", cwd=tmp_path, cell_timeout=120, timeout=240)
+    assert run.ok and not run.cell_errors, (run.reason, run.cell_errors)
+    q1, q4 = run.results["q_1"], run.results["q_4"]   # the grader's verdicts, from the kernel's facts
+    assert q1.status is Status.INCORRECT and "changed its argument `Z` in place" in q1.message, q1.message
+    assert q4.status is Status.INCORRECT and q4.message == BLAME, q4.message
+    shown = cell_text(run.notebook.cells[2])          # what the student saw: the same
+    assert shown.startswith("Incorrect") and BLAME in shown, shown
+
+
+def test_a_swapped_global_is_put_back_after_a_timeout_or_ctrl_c(clean_signals):
+    g = {"np": np}
+    exec("def helper(x):\n    return x\n"
+         "def f(x):\n    if helper is not mine:\n        while True:\n            pass\n    return helper(x)\n"
+         "def g(x):\n    raise KeyboardInterrupt\n", g)
+    g["mine"] = mine = g["helper"]
+    out = facts.run_in_process(facts.Swapped(g["f"], {"helper": abs}), (1,), {}, timeout=0.3)
+    assert out["timeout"] == 0.3 and g["helper"] is mine
+    with pytest.raises(KeyboardInterrupt):
+        facts.run_in_process(facts.Swapped(g["g"], {"helper": abs}), (1,), {})
+    assert g["helper"] is mine
+    out = facts.run_in_process(facts.Swapped(g["f"], {"absent": abs}), (-2,), {})
+    assert facts.Decoder()(out["result"]) == -2 and "absent" not in g
+
+
+def test_the_grading_cache_tells_a_swapped_function_from_the_plain_one():
+    runs = []
+
+    def counting(fn, args, kwargs, timeout):
+        runs.append(type(fn).__name__)
+        return facts.run_in_process(fn, args, kwargs, timeout)
+    cache = CallCache(counting)
+    g = {}
+    exec("def helper(x):\n    return x + 1\ndef f(x):\n    return helper(x)\n", g)
+    plain = cache(g["f"], (1,), {})
+    swapped = cache(facts.Swapped(g["f"], {"helper": abs}), (1,), {})
+    again = cache(facts.Swapped(g["f"], {"helper": abs}), (1,), {})
+    assert facts.Decoder()(plain["result"]) == 2 and facts.Decoder()(swapped["result"]) == 1
+    assert again is swapped and runs == ["function", "Swapped"]

@@ -9,8 +9,8 @@ with the reference. On the way it tells the student, in this order of precedence
 * an exception, a known wrong implementation (``mistakes``), a hard-coded result;
 * an argument changed in place (``pure``, on by default): "`sigmoid(…)` changed its argument `Z`
   in place (…)", with where and how it changed: the caller's data must survive the call;
-* a function that is right but calls an earlier question's function that is not: see
-  ``learnkit.core.earlier``.
+* a function that is right but calls an earlier question's function that is not: "`feed_forward`
+  is right, but it uses your `sigmoid`, which is not correct yet (see q_1)" (``learnkit.core.earlier``).
 
 ``FunctionProblem`` (core), ``CheckedFunctionProblem`` (numeric) and the checks of
 ``CodingProblem`` that call ``check_function`` all judge here, so their messages agree.
@@ -22,6 +22,7 @@ import inspect
 from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
+from learnkit.core import earlier
 from learnkit.core.compare import describe, mismatch, short_repr
 from learnkit.core.facts import FunctionFact, StudentTimeout, quietly
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
@@ -112,7 +113,18 @@ def check_function(fn, name: str, reference: Callable, cases, *, rtol: float = 1
         raise Unattempted(_("`{name}` still contains the blank ____: replace it with your code and run the cell.").format(name=name))
     compare = compare or _default_compare(rtol, atol)
     cases = [as_case(c) for c in (cases() if callable(cases) else cases)]
-    for i, case in enumerate(cases):
+
+    def judge(f) -> int:
+        return _judge(f, name, reference, cases, mistakes, pure, compare)
+    try:
+        return judge(fn)
+    except (Incorrect, Unattempted) as first:
+        earlier.blame(fn, name, judge, first)  # an earlier question's function may be the cause
+        raise
+
+
+def _judge(fn, name: str, reference: Callable, cases: list[Case], mistakes, pure: bool, compare) -> int:
+    for case in cases:
         call = call_text(name, case)
         try:
             got, (args_after, kwargs_after) = run_case(fn, case)

@@ -8,10 +8,11 @@ problem's judgement becomes a ``Result`` and where checker bugs are contained.
 from __future__ import annotations
 
 import traceback
+from types import MappingProxyType
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from learnkit.core import facts
+from learnkit.core import earlier, facts
 from learnkit.core.compare import describe, mismatch, short_repr
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.result import Result, Status
@@ -72,6 +73,7 @@ class Problem:
     vars: Sequence[str] = ()
     call_timeout: float = facts.DEFAULT_CALL_TIMEOUT  # seconds each call of the student's code may take
     kind = "problem"
+    earlier = MappingProxyType({})  # not a field: the earlier function questions, {name: (question, problem)} (earlier.link)
 
     def judge(self, ns: Mapping[str, Any]) -> Verdict:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -98,7 +100,7 @@ def collect(problem: Problem, ns: Mapping[str, Any], runner=None) -> dict:
     ``call_timeout``, and recorded. Never raises, except ``KeyboardInterrupt`` (Ctrl-C).
     """
     try:
-        tree, enc = facts.encode_namespace(ns, problem.vars)
+        tree, enc = facts.encode_namespace(ns, earlier.names(problem, ns))
         calls: dict = {}
         values = facts.decode_namespace(tree, calls, enc.live, runner, problem.call_timeout)
     except Exception as e:  # nothing the student holds can stop the facts: report what broke
@@ -106,7 +108,7 @@ def collect(problem: Problem, ns: Mapping[str, Any], runner=None) -> dict:
     if not enc.callable:  # nothing to call: the facts are complete without judging here
         return {"vars": tree, "calls": {}}
     try:
-        with facts.quietly():
+        with facts.quietly(), earlier.judging(problem, values):
             problem.judge(values)
     except BaseException as e:  # the verdict is decided from the facts, not here
         if isinstance(e, (KeyboardInterrupt, SystemExit)):
@@ -150,7 +152,8 @@ def judge_values(problem: Problem, values: Mapping[str, Any], question: str = ""
     error, "checker error in q_N".
     """
     try:
-        verdict = problem.judge(values)
+        with earlier.judging(problem, values):
+            verdict = problem.judge(values)
     except Incorrect as e:
         verdict = Verdict(Status.UNATTEMPTED if passive and not e.attempt else Status.INCORRECT, str(e))
     except AssertionError as e:  # learntools-style `assert cond, "message"` in check functions

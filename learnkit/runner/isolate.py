@@ -181,7 +181,11 @@ class CallCache:
 
     def __call__(self, fn, args: tuple, kwargs: dict, timeout: float = CALL_TIMEOUT) -> dict:
         try:
-            key = (_signature(fn), facts.call_key(args, kwargs), timeout)
+            if isinstance(fn, facts.Swapped):  # the same function with checker functions for some globals
+                state = ("swap", tuple(sorted((n, id(r)) for n, r in fn.replacements.items())), _signature(fn.fn))
+            else:
+                state = _signature(fn)
+            key = (state, facts.call_key(args, kwargs), timeout)
         except (LookupError, RecursionError, TypeError, ValueError):
             return self.run(fn, args, kwargs, timeout=timeout)
         hit = self.memo.get(key)

@@ -11,7 +11,7 @@ import numpy as np
 
 from learnkit.core.facts.decode import _BUILTIN_DECODERS, Decoder, _int, _str
 from learnkit.core.facts.encode import Encoder
-from learnkit.core.facts.limit import DEFAULT_CALL_TIMEOUT, CallTimeout, time_limit
+from learnkit.core.facts.limit import DEFAULT_CALL_TIMEOUT, CallTimeout, interrupts_deferred, time_limit
 from learnkit.core.facts.schema import MAX_PARAMS, FactMissing, MalformedFacts, StudentTimeout
 
 
@@ -112,24 +112,97 @@ def _same(a, b) -> bool:
         return False
 
 
+class Swapped:
+    """The student's function ``fn`` called with some of the globals it reads replaced, for the
+    duration of the call, by the checker's functions (``{"sigmoid": reference.sigmoid}``): does
+    ``feed_forward`` work with a correct ``sigmoid``? The student's global is put back afterwards,
+    whatever happens (Ctrl-C waits for it). A function without globals (a builtin, a numpy ufunc)
+    is called as it is. Closures and default arguments that captured the function are not swapped.
+    """
+
+    def __init__(self, fn, replacements: dict):
+        self.fn, self.replacements = fn, dict(replacements)
+        self.__name__ = getattr(fn, "__name__", "the function")
+
+    @contextlib.contextmanager
+    def installed(self):
+        g = getattr(self.fn, "__globals__", None)
+        if not isinstance(g, dict):
+            yield
+            return
+        saved = {}
+        try:
+            with interrupts_deferred():
+                for name, replacement in self.replacements.items():
+                    saved[name] = g.get(name, _MISSING)
+                    g[name] = replacement
+            yield
+        finally:
+            with interrupts_deferred():
+                for name, old in saved.items():
+                    if old is _MISSING:
+                        g.pop(name, None)
+                    else:
+                        g[name] = old
+
+    def __call__(self, *args, **kwargs):
+        with self.installed():
+            return self.fn(*args, **kwargs)
+
+
+_MISSING = object()
+
+
+def swap_key(replacements: dict) -> str:
+    """The prefix of a swapped function's call records: the same in the kernel and in the grader
+    (the replacements are checker functions, named by module and qualified name)."""
+    parts = [f"{name}={getattr(r, '__module__', '')}.{getattr(r, '__qualname__', type(r).__name__)}"
+             for name, r in sorted(replacements.items())]
+    return "swap[" + ",".join(parts) + "]"
+
+
+class LiveCall:
+    """Kernel side: how a fact runs a call not yet recorded, ``run(fn, args, kwargs, timeout=…)``."""
+
+    def __init__(self, fn, run: Callable, timeout: float | None):
+        self.fn, self.run, self.timeout = fn, run, timeout
+
+    def __call__(self, args: tuple, kwargs: dict) -> dict:
+        return self.run(self.fn, args, kwargs, timeout=self.timeout)
+
+    def swapped(self, replacements: dict) -> "LiveCall":
+        return LiveCall(Swapped(self.fn, replacements), self.run, self.timeout)
+
+
 class FunctionFact:
     """The student's function: answers each call from the kernel's record of it.
 
     Kernel side (``live_call`` set) a call not yet recorded is run for real (in grading: in a
     short-lived child process with time and memory limits) and recorded; grader side a call
-    the kernel did not record raises ``FactMissing``.
+    the kernel did not record raises ``FactMissing``. ``swapped`` gives the same function with
+    some of its globals replaced by checker functions (see ``Swapped``): its calls are recorded
+    beside the plain ones, under their own keys.
     """
 
     def __init__(self, name: str, blank: bool, calls: dict, live_call: Callable | None = None,
-                 params: tuple[str, ...] = ()):
+                 params: tuple[str, ...] = (), prefix: str = ""):
         self.__name__ = self.__qualname__ = name
         self.blank = blank
         self.calls = calls
         self.params = params  # the names of its positional parameters, as the kernel reported them
         self._live_call = live_call
+        self._prefix = prefix
+
+    def swapped(self, replacements: dict) -> "FunctionFact":
+        live = self._live_call
+        if live is not None:
+            make = getattr(live, "swapped", None)
+            live = make(replacements) if make is not None else live  # nothing to swap (a model): the same calls
+        return FunctionFact(self.__name__, self.blank, self.calls, live, self.params,
+                            self._prefix + swap_key(replacements))
 
     def __call__(self, *args, **kwargs):
-        key = call_key(args, kwargs)
+        key = self._prefix + call_key(args, kwargs)
         outcome = self.calls.get(key)
         if outcome is None:
             if self._live_call is None:
@@ -177,9 +250,10 @@ def run_in_process(fn, args: tuple, kwargs: dict, timeout: float | None = DEFAUL
     import copy
     a, k = copy.deepcopy(args), copy.deepcopy(kwargs)
     limit = time_limit(timeout)
+    swap, call = (fn.installed(), fn.fn) if isinstance(fn, Swapped) else (contextlib.nullcontext(), fn)
     try:
-        with quietly(), limit:
-            result = fn(*a, **k)
+        with swap, quietly(), limit:  # the student's globals are put back after the alarm is off
+            result = call(*a, **k)
     except CallTimeout:
         return timed_out(fn, timeout)
     except Exception as e:
@@ -196,10 +270,8 @@ def _decode_function(node, dec, depth):
     n = _int(node, "ref")
     live = dec.live.get(n)
     run = dec.runner or run_in_process
-    timeout = dec.timeout
     fact = FunctionFact(_str(node, "name", 100), bool(node.get("blank")), dec.calls.setdefault(n, {}),
-                        None if live is None else (lambda args, kwargs: run(live, args, kwargs, timeout=timeout)),
-                        _parameters(node))
+                        None if live is None else LiveCall(live, run, dec.timeout), _parameters(node))
     return dec.remember(node, fact)
 
 
