@@ -8,8 +8,8 @@ problem's judgement becomes a ``Result`` and where checker bugs are contained.
 from __future__ import annotations
 
 import traceback
-from types import MappingProxyType
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
 from learnkit.core import earlier, facts
@@ -73,7 +73,7 @@ class Problem:
     vars: Sequence[str] = ()
     call_timeout: float = facts.DEFAULT_CALL_TIMEOUT  # seconds each call of the student's code may take
     kind = "problem"
-    earlier = MappingProxyType({})  # not a field: the earlier function questions, {name: (question, problem)} (earlier.link)
+    earlier = MappingProxyType({})  # not a field: earlier function questions {name: (question, problem)}, see earlier.link
 
     def judge(self, ns: Mapping[str, Any]) -> Verdict:  # pragma: no cover - abstract
         raise NotImplementedError

@@ -265,7 +265,6 @@ def run_in_process(fn, args: tuple, kwargs: dict, timeout: float | None = DEFAUL
     return {"result": Encoder()(result), "after": Encoder()((a, k))}
 
 
-
 def _decode_function(node, dec, depth):
     n = _int(node, "ref")
     live = dec.live.get(n)

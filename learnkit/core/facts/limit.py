@@ -62,7 +62,7 @@ class time_limit:
         if not self.seconds or self.seconds <= 0 or _active or not _can_signal():
             return self
         with interrupts_deferred():
-            self._previous = signal.signal(signal.SIGALRM, self._alarm)
+            self._previous = _handler(signal.signal(signal.SIGALRM, self._alarm))
             self._started = time.monotonic()
             self._old_timer = signal.setitimer(signal.ITIMER_REAL, self.seconds, REFIRE)
             self._armed = True
@@ -94,16 +94,17 @@ class interrupts_deferred:
 
     def __enter__(self):
         self._pending: list = []
-        self._previous = None
+        self._installed = False
         if threading.current_thread() is threading.main_thread():
             try:
-                self._previous = signal.signal(signal.SIGINT, lambda signum, frame: self._pending.append(frame))
+                previous = signal.signal(signal.SIGINT, lambda signum, frame: self._pending.append(frame))
             except (ValueError, OSError):  # pragma: no cover - no signals here
-                self._previous = None
+                return self
+            self._previous, self._installed = _handler(previous), True
         return self
 
     def __exit__(self, *exc) -> bool:
-        if self._previous is None:
+        if not self._installed:
             return False
         signal.signal(signal.SIGINT, self._previous)
         if self._pending:
@@ -112,6 +113,11 @@ class interrupts_deferred:
             elif self._previous == signal.SIG_DFL:
                 raise KeyboardInterrupt
         return False
+
+
+def _handler(previous):
+    """What ``signal.signal`` returned, as something it accepts back (None: not set from Python)."""
+    return signal.SIG_DFL if previous is None else previous
 
 
 _OWN_CODE = {time_limit.__exit__.__code__, interrupts_deferred.__enter__.__code__,
