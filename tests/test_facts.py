@@ -75,6 +75,7 @@ def test_unknown_objects_travel_as_a_description_only():
     ({"v": {"no": "tag"}}, "unexpected"),
     ({"v": {"$t": "dict", "v": [[{"$t": "list", "v": []}, 1]]}}, "unhashable"),
     ({"1bad": 3}, "variable name"),
+    ({"v": {"$t": "fn", "ref": 1, "name": "f", "params": ["x", "os.system"]}}, "parameter names"),
     ("not a mapping", "mapping"),
 ])
 def test_malformed_facts_are_rejected_with_a_reason(tree, words):
@@ -142,7 +143,7 @@ def test_in_place_changes_are_replayed_so_purity_checks_still_work():
                                      cases=[Case((np.array([0.5, -1.0]),))], pure=True)
     f = json.loads(json.dumps(collect(problem, {"sigmoid": sigmoid}, runner=run_isolated)))
     r = decide(problem, f)
-    assert r.status is Status.INCORRECT and "changed the arguments" in r.message
+    assert r.status is Status.INCORRECT and "changed its argument `Z` in place" in r.message
 
 
 def test_recorded_exceptions_keep_their_class():
@@ -179,9 +180,9 @@ def test_the_call_cache_reruns_a_function_when_anything_it_reads_changes():
     from learnkit.runner.isolate import CallCache
     runs = []
 
-    def counting(fn, args, kwargs):
+    def counting(fn, args, kwargs, timeout):
         runs.append(fn.__name__)
-        return facts.run_in_process(fn, args, kwargs)
+        return facts.run_in_process(fn, args, kwargs, timeout)
 
     cache = CallCache(counting)
     g = {"np": np, "W": np.ones(3)}

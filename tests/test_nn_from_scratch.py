@@ -259,7 +259,7 @@ def test_ex3_functions():
         params["W"] -= learning_rate * grads["dW"]
         params["b"] -= learning_rate * grads["db"]
         return params
-    assert "changed the arguments" in verdict(ex3, "q_4", **{**steps, "update_parameters": inplace}).message
+    assert "changed its argument `params` in place" in verdict(ex3, "q_4", **{**steps, "update_parameters": inplace}).message
 
 
 def test_ex3_costs_epoch_and_plot():

@@ -6,7 +6,7 @@ import importlib.util
 import re
 from typing import Any, Mapping, Sequence
 
-from learnkit.core import progress, render
+from learnkit.core import earlier, progress, render
 from learnkit.core.placeholder import PLACEHOLDER
 from learnkit.core.problem import Problem, evaluate
 from learnkit.core.result import Result
@@ -24,6 +24,7 @@ class Exercise:
         self.datasets = tuple(datasets)  # learnkit.datasets names its notebook loads (the grader checks them first)
         self.problems = list(problems)
         self.views = {f"q_{i}": ProblemView(p, f"q_{i}", id) for i, p in enumerate(self.problems, 1)}
+        earlier.link({q: v.problem for q, v in self.views.items()})  # who may blame an earlier function
 
     @property
     def questions(self) -> list[str]:

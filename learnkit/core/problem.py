@@ -9,9 +9,10 @@ from __future__ import annotations
 
 import traceback
 from dataclasses import dataclass, field
+from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
-from learnkit.core import facts
+from learnkit.core import earlier, facts
 from learnkit.core.compare import describe, mismatch, short_repr
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.result import Result, Status
@@ -34,6 +35,14 @@ class Incorrect(Exception):
 
 class Unattempted(Exception):
     """Raise from a check function: the student has not tried this question yet."""
+
+
+def timed_out(call: str, e: facts.StudentTimeout) -> Incorrect:
+    """The verdict on a call of the student's code that ran past its limit (``call`` as messages show it)."""
+    if e.seconds is None:
+        return Incorrect(_("`{call}` did not return within its time limit. Does it loop without end?").format(call=call))
+    return Incorrect(_("`{call}` did not return within {seconds} s. Does it loop without end?").format(
+        call=call, seconds=facts.seconds_text(e.seconds)))
 
 
 @dataclass
@@ -62,7 +71,9 @@ class Problem:
     solution: str | Code = ""
     points: float = 1.0
     vars: Sequence[str] = ()
+    call_timeout: float = facts.DEFAULT_CALL_TIMEOUT  # seconds each call of the student's code may take
     kind = "problem"
+    earlier = MappingProxyType({})  # not a field: earlier function questions {name: (question, problem)}, see earlier.link
 
     def judge(self, ns: Mapping[str, Any]) -> Verdict:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -85,18 +96,19 @@ def collect(problem: Problem, ns: Mapping[str, Any], runner=None) -> dict:
 
     The variables are encoded (``learnkit.core.facts``), decoded again with the live objects
     behind them, and judged once, so that every call the check makes of the student's functions
-    and models is executed (by ``runner``, see ``facts.run_in_process``) and recorded. Never raises.
+    and models is executed (by ``runner``, see ``facts.run_in_process``), each within the problem's
+    ``call_timeout``, and recorded. Never raises, except ``KeyboardInterrupt`` (Ctrl-C).
     """
     try:
-        tree, enc = facts.encode_namespace(ns, problem.vars)
+        tree, enc = facts.encode_namespace(ns, earlier.names(problem, ns))
         calls: dict = {}
-        values = facts.decode_namespace(tree, calls, enc.live, runner)
+        values = facts.decode_namespace(tree, calls, enc.live, runner, problem.call_timeout)
     except Exception as e:  # nothing the student holds can stop the facts: report what broke
         return {"vars": {}, "calls": {}, "error": f"{type(e).__name__}: {short_repr(str(e), 200)}"}
     if not enc.callable:  # nothing to call: the facts are complete without judging here
         return {"vars": tree, "calls": {}}
     try:
-        with facts.quietly():
+        with facts.quietly(), earlier.judging(problem, values):
             problem.judge(values)
     except BaseException as e:  # the verdict is decided from the facts, not here
         if isinstance(e, (KeyboardInterrupt, SystemExit)):
@@ -140,13 +152,16 @@ def judge_values(problem: Problem, values: Mapping[str, Any], question: str = ""
     error, "checker error in q_N".
     """
     try:
-        verdict = problem.judge(values)
+        with earlier.judging(problem, values):
+            verdict = problem.judge(values)
     except Incorrect as e:
         verdict = Verdict(Status.UNATTEMPTED if passive and not e.attempt else Status.INCORRECT, str(e))
     except AssertionError as e:  # learntools-style `assert cond, "message"` in check functions
         verdict = Verdict(Status.INCORRECT, str(e) or _("Your answer is not correct yet."))
     except (Unattempted, PlaceholderError) as e:
         verdict = Verdict(Status.UNATTEMPTED, str(e))
+    except facts.StudentTimeout as e:  # a call of the student's code the check did not catch itself
+        verdict = Verdict(Status.INCORRECT, str(e))
     except (facts.FactMissing, facts.MalformedFacts) as e:
         verdict = Verdict(Status.ERROR, _("the kernel's facts for {q} are incomplete: {reason}").format(
             q=question or "this question", reason=short_repr(str(e), 200)))
@@ -228,7 +243,9 @@ class FunctionProblem(Problem):
     """The student's function, run on hidden inputs and compared with ``reference``.
 
     ``cases`` is a list of argument tuples (or a callable returning one). A student
-    exception on a case is an incorrect answer that quotes the exception.
+    exception on a case is an incorrect answer that quotes the exception; so is a call that
+    does not return within ``call_timeout``, and (``pure``, the default) a call that changes
+    its arguments in place. The judgement is ``learnkit.core.functions.check_function``.
     """
 
     var: str
@@ -236,33 +253,17 @@ class FunctionProblem(Problem):
     cases: Sequence[tuple] | Callable[[], Sequence[tuple]]
     rtol: float = 1e-6
     atol: float = 1e-9
+    pure: bool = True
     kind = "function"
 
     def __post_init__(self):
         self.vars = (self.var,)
 
     def judge(self, ns):
-        fn = self.fetch(ns)[self.var]
-        if not callable(fn):
-            raise Incorrect(_("`{name}` should be a function; yours is {actual}.").format(
-                name=self.var, actual=describe(fn)))
-        cases = self.cases() if callable(self.cases) else self.cases
-        for args in cases:
-            args = args if isinstance(args, tuple) else (args,)
-            call = f"{self.var}({', '.join(short_repr(a, 30) for a in args)})"
-            try:
-                got = fn(*args)
-            except PlaceholderError:
-                raise
-            except Exception as e:
-                raise Incorrect(_("`{call}` raised {exc}: {msg}").format(
-                    call=call, exc=type(e).__name__, msg=short_repr(str(e), 120)))
-            want = self.reference(*args)
-            why = mismatch(got, want, self.rtol, self.atol, name=_("the result"))
-            if why:
-                raise Incorrect(_("`{call}` returned {got}, but it should return {want}. ({why})").format(
-                    call=call, got=short_repr(got), want=short_repr(want), why=why))
-        return Verdict(Status.CORRECT, _("Correct! Your function works on {n} hidden test inputs.").format(n=len(cases)))
+        from learnkit.core.functions import check_function
+        n = check_function(self.fetch(ns)[self.var], self.var, self.reference, self.cases, rtol=self.rtol,
+                           atol=self.atol, pure=self.pure)
+        return Verdict(Status.CORRECT, _("Correct! Your function works on {n} hidden test inputs.").format(n=n))
 
 
 @dataclass(kw_only=True)

@@ -17,13 +17,15 @@ def log_path() -> Path:
 
 
 def record(exercise: str, question: str, event: str, status: str = "", message: str = "") -> None:
-    """Append one line. Failing to write (read-only home, full disk) never disturbs the student."""
+    """Append one line. Failing to write (read-only home, full disk) never disturbs the student;
+    Ctrl-C while the line is written waits until it is whole."""
+    from learnkit.core.facts.limit import interrupts_deferred
     line = {"exercise": exercise, "question": question, "event": event, "status": status,
             "time": time.strftime("%Y-%m-%dT%H:%M:%S%z"), "message": message[:300]}
     try:
         path = log_path()
         path.parent.mkdir(parents=True, exist_ok=True)
-        with open(path, "a+b") as f:
+        with interrupts_deferred(), open(path, "a+b") as f:
             if f.tell() > 0:  # a crash may have left a torn last line: start a fresh one
                 f.seek(-1, os.SEEK_END)
                 if f.read(1) != b"\n":

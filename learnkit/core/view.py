@@ -37,6 +37,8 @@ class ProblemView:
         return evaluate(self._problem, ns, self._question, self._exercise)
 
     def check(self) -> None:
+        """Judge and show the verdict. Ctrl-C (the stop button) during the check shows one line:
+        whatever the check had changed is put back on the way out, and nothing is logged."""
         try:
             r = self.result()
             progress.record(self._exercise, self._question, "check", r.status.value, r.message)
@@ -44,6 +46,8 @@ class ProblemView:
                 render.show(render.solution(content(self._problem.solution), r.diagnosis))
             else:
                 render.show(render.result(r))
+        except KeyboardInterrupt:
+            render.show(render.message(_("{q}.check() was interrupted.").format(q=self._question)))
         except Exception as e:  # the view itself failed: still no traceback for the student
             render.show(render.message(_("checker error in {q}: {reason}").format(
                 q=self._question, reason=f"{type(e).__name__}: {e}"), "#ef6c00"))

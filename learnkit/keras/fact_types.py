@@ -115,13 +115,24 @@ def _number(v):
 
 
 # ------------------------------------------------------------------ decoding (untrusted)
-def _run_model(model):
+def _run_model(model, timeout: float | None):
+    """Call a live model in this process, within ``timeout`` seconds (``facts.time_limit``). The limit
+    stops Python code between operations; a single long operation inside TensorFlow/JAX (C code)
+    only ends when it returns, so a model call can take longer than the limit."""
     def call(args, kwargs):
         import keras
+        limit = F.time_limit(timeout)
         try:
-            out = keras.ops.convert_to_numpy(model(*args, **kwargs))
+            with limit:
+                out = keras.ops.convert_to_numpy(model(*args, **kwargs))
+        except F.CallTimeout:
+            return F.timed_out(model, timeout)
         except Exception as e:
+            if limit.expired:
+                return F.timed_out(model, timeout)
             return {"raised": F.exception_name(e), "message": str(e)[:2000]}
+        if limit.expired:
+            return F.timed_out(model, timeout)
         return {"result": F.Encoder()(out)}
     return call
 
@@ -132,7 +143,7 @@ def _decode_model(node, dec: F.Decoder, depth: int):
         raise F.MalformedFacts("a model without its facts")
     n = F._int(node, "ref")
     live = dec.live.get(n)
-    return dec.remember(node, ModelFact(facts, dec.calls.setdefault(n, {}), None if live is None else _run_model(live)))
+    return dec.remember(node, ModelFact(facts, dec.calls.setdefault(n, {}), None if live is None else _run_model(live, dec.timeout)))
 
 
 def _decode_history(node, dec: F.Decoder, depth: int):

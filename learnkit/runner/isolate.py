@@ -4,7 +4,10 @@ The child is forked from the kernel, so it sees the student's functions and glob
 in the kernel's sandbox; it gets a time limit and an address-space budget, runs the one call
 (``learnkit.core.facts.run_in_process``), writes the encoded outcome to a pipe and exits. A
 function that loops forever, allocates without end or kills its process costs one recorded
-outcome ("did not return within 10 s"), never the kernel, and never the grader.
+outcome ("did not return within 5 s"), never the kernel, and never the grader.
+
+The time limit is the problem's ``call_timeout`` (``collect`` passes it down with every call), the
+same setting that limits the call in the student's own kernel, where it runs in-process.
 """
 from __future__ import annotations
 
@@ -17,7 +20,7 @@ import time
 
 from learnkit.core import facts
 
-CALL_TIMEOUT = 10.0          # seconds one call of a student function may take
+CALL_TIMEOUT = facts.DEFAULT_CALL_TIMEOUT  # seconds one call may take when the caller does not say
 CALL_MEMORY = 2 << 30        # bytes of address space a call may add to the kernel's
 MAX_OUTCOME = 64 << 20       # bytes of encoded outcome read back
 
@@ -38,7 +41,7 @@ def _child(fn, args, kwargs, w: int, memory: int) -> None:
         if memory:
             limit = _vm_size() + memory
             resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
-        outcome = facts.run_in_process(fn, args, kwargs)
+        outcome = facts.run_in_process(fn, args, kwargs, timeout=None)  # the parent enforces the limit
         data = json.dumps(outcome, allow_nan=False).encode()
     except MemoryError:
         data = json.dumps({"raised": "MemoryError", "message": "the function used too much memory"}).encode()
@@ -92,7 +95,7 @@ def run_isolated(fn, args: tuple, kwargs: dict, timeout: float = CALL_TIMEOUT, m
         _, status = os.waitpid(pid, 0)
     name = getattr(fn, "__name__", "the function")
     if timed_out:
-        return {"timeout": timeout, "message": f"`{name}(…)` did not return within {timeout:g} s"}
+        return facts.timed_out(fn, timeout)
     if size > MAX_OUTCOME:
         return {"raised": "MemoryError", "message": f"`{name}(…)` returned a result too large to check"}
     try:
@@ -176,15 +179,19 @@ class CallCache:
     def __init__(self, run=run_isolated):
         self.run, self.memo = run, {}
 
-    def __call__(self, fn, args: tuple, kwargs: dict) -> dict:
+    def __call__(self, fn, args: tuple, kwargs: dict, timeout: float = CALL_TIMEOUT) -> dict:
         try:
-            key = (_signature(fn), facts.call_key(args, kwargs))
+            if isinstance(fn, facts.Swapped):  # the same function with checker functions for some globals
+                state = ("swap", tuple(sorted((n, id(r)) for n, r in fn.replacements.items())), _signature(fn.fn))
+            else:
+                state = _signature(fn)
+            key = (state, facts.call_key(args, kwargs), timeout)
         except (LookupError, RecursionError, TypeError, ValueError):
-            return self.run(fn, args, kwargs)
+            return self.run(fn, args, kwargs, timeout=timeout)
         hit = self.memo.get(key)
         if hit is not None:
             return hit[1]
-        outcome = self.run(fn, args, kwargs)
+        outcome = self.run(fn, args, kwargs, timeout=timeout)
         if len(self.memo) >= MAX_CACHED:
             self.memo.clear()
         self.memo[key] = (fn, outcome)  # keeps fn alive: its id cannot be reused while cached

@@ -293,7 +293,7 @@ def update_parameters(params, grads, learning_rate):
     params["W"] -= learning_rate * grads["dW"]
     params["b"] -= learning_rate * grads["db"]
     return params
-assert "changed the arguments" in (_m := q_4.assert_check_failed().message), _m
+assert "changed its argument `params` in place" in (_m := q_4.assert_check_failed().message), _m
 def update_parameters(params, grads, learning_rate):
     return {"W": params["W"] + learning_rate * grads["dW"], "b": params["b"] + learning_rate * grads["db"]}
 assert "subtracts" in (_m := q_4.assert_check_failed().message), _m

@@ -21,10 +21,13 @@ dataclasses only to the classes registered with ``register_dataclass``.
 """
 from __future__ import annotations
 
-from learnkit.core.facts.calls import (FunctionFact, call_key, exception_class, exception_name, quietly,  # noqa: F401
-                                       run_in_process, _raise_recorded)
+from learnkit.core.facts.calls import (FunctionFact, LiveCall, Swapped, call_key, exception_class,  # noqa: F401
+                                       exception_name, quietly, run_in_process, seconds_text, swap_key, timed_out,
+                                       timeout_message, _raise_recorded)
 from learnkit.core.facts.decode import Decoder, _int, _list, _str  # noqa: F401
 from learnkit.core.facts.encode import Encoder  # noqa: F401
+from learnkit.core.facts.limit import (DEFAULT_CALL_TIMEOUT, CallTimeout, interrupts_deferred,  # noqa: F401
+                                       time_limit)
 from learnkit.core.facts.schema import (MAX_ARRAY_BYTES, MAX_DEPTH, MAX_ITEMS, MAX_STRING, FactMissing,  # noqa: F401
                                         MalformedFacts, Opaque, StudentTimeout, _CONTEXT, opaque, register,
                                         register_context, register_dataclass)
@@ -35,11 +38,12 @@ def encode_namespace(ns, names) -> tuple[dict, Encoder]:
     return {name: enc(ns[name]) for name in names if name in ns}, enc
 
 
-def decode_namespace(tree, calls=None, live=None, runner=None) -> dict:
-    """The variables of a question's facts; raises ``MalformedFacts``."""
+def decode_namespace(tree, calls=None, live=None, runner=None, timeout: float | None = None) -> dict:
+    """The variables of a question's facts; raises ``MalformedFacts``. Kernel side, ``timeout`` is the
+    time limit of each call of a live function (default ``DEFAULT_CALL_TIMEOUT``)."""
     if not isinstance(tree, dict):
         raise MalformedFacts("facts are not a mapping")
-    dec = Decoder(calls, live, runner)
+    dec = Decoder(calls, live, runner, timeout)
     out = {}
     for name, node in tree.items():
         if not isinstance(name, str) or not name.isidentifier():
@@ -103,9 +107,10 @@ class installed_context:
         return self
 
     def __exit__(self, *exc):
-        while self.undo:
-            try:
-                self.undo.pop()()
-            except Exception:
-                pass
+        with interrupts_deferred():  # Ctrl-C here would leave part of the context installed
+            while self.undo:
+                try:
+                    self.undo.pop()()
+                except Exception:
+                    pass
         return False

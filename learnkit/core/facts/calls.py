@@ -11,7 +11,8 @@ import numpy as np
 
 from learnkit.core.facts.decode import _BUILTIN_DECODERS, Decoder, _int, _str
 from learnkit.core.facts.encode import Encoder
-from learnkit.core.facts.schema import FactMissing, MalformedFacts, StudentTimeout
+from learnkit.core.facts.limit import DEFAULT_CALL_TIMEOUT, CallTimeout, interrupts_deferred, time_limit
+from learnkit.core.facts.schema import MAX_PARAMS, FactMissing, MalformedFacts, StudentTimeout
 
 
 def call_key(args: tuple, kwargs: dict) -> str:
@@ -44,11 +45,25 @@ def exception_class(name: str) -> type:
     return _EXCEPTION_TYPES.setdefault(name, type(short, (Exception,), {}))
 
 
-def _raise_recorded(outcome: dict):
+def seconds_text(seconds: float) -> str:
+    return f"{seconds:g}"
+
+
+def timeout_message(name: str, seconds: float | None) -> str:
+    from learnkit.i18n import _
+    if seconds is None:
+        return _("`{name}(…)` did not return within its time limit.").format(name=name)
+    return _("`{name}(…)` did not return within {seconds} s.").format(name=name, seconds=seconds_text(seconds))
+
+
+def _raise_recorded(outcome: dict, fn_name: str = "the function"):
     name = outcome.get("raised")
     message = outcome.get("message") if isinstance(outcome.get("message"), str) else ""
     if outcome.get("timeout") is not None:
-        raise StudentTimeout(message)
+        seconds = outcome["timeout"]
+        ok = isinstance(seconds, (int, float)) and not isinstance(seconds, bool) and 0 < seconds < 1e6
+        seconds = float(seconds) if ok else None
+        raise StudentTimeout(timeout_message(fn_name, seconds), fn_name, seconds)
     if not isinstance(name, str) or len(name) > 300:
         raise MalformedFacts("bad recorded exception")
     cls = exception_class(name if "." in name else "builtins." + name)
@@ -97,22 +112,97 @@ def _same(a, b) -> bool:
         return False
 
 
+class Swapped:
+    """The student's function ``fn`` called with some of the globals it reads replaced, for the
+    duration of the call, by the checker's functions (``{"sigmoid": reference.sigmoid}``): does
+    ``feed_forward`` work with a correct ``sigmoid``? The student's global is put back afterwards,
+    whatever happens (Ctrl-C waits for it). A function without globals (a builtin, a numpy ufunc)
+    is called as it is. Closures and default arguments that captured the function are not swapped.
+    """
+
+    def __init__(self, fn, replacements: dict):
+        self.fn, self.replacements = fn, dict(replacements)
+        self.__name__ = getattr(fn, "__name__", "the function")
+
+    @contextlib.contextmanager
+    def installed(self):
+        g = getattr(self.fn, "__globals__", None)
+        if not isinstance(g, dict):
+            yield
+            return
+        saved = {}
+        try:
+            with interrupts_deferred():
+                for name, replacement in self.replacements.items():
+                    saved[name] = g.get(name, _MISSING)
+                    g[name] = replacement
+            yield
+        finally:
+            with interrupts_deferred():
+                for name, old in saved.items():
+                    if old is _MISSING:
+                        g.pop(name, None)
+                    else:
+                        g[name] = old
+
+    def __call__(self, *args, **kwargs):
+        with self.installed():
+            return self.fn(*args, **kwargs)
+
+
+_MISSING = object()
+
+
+def swap_key(replacements: dict) -> str:
+    """The prefix of a swapped function's call records: the same in the kernel and in the grader
+    (the replacements are checker functions, named by module and qualified name)."""
+    parts = [f"{name}={getattr(r, '__module__', '')}.{getattr(r, '__qualname__', type(r).__name__)}"
+             for name, r in sorted(replacements.items())]
+    return "swap[" + ",".join(parts) + "]"
+
+
+class LiveCall:
+    """Kernel side: how a fact runs a call not yet recorded, ``run(fn, args, kwargs, timeout=…)``."""
+
+    def __init__(self, fn, run: Callable, timeout: float | None):
+        self.fn, self.run, self.timeout = fn, run, timeout
+
+    def __call__(self, args: tuple, kwargs: dict) -> dict:
+        return self.run(self.fn, args, kwargs, timeout=self.timeout)
+
+    def swapped(self, replacements: dict) -> "LiveCall":
+        return LiveCall(Swapped(self.fn, replacements), self.run, self.timeout)
+
+
 class FunctionFact:
     """The student's function: answers each call from the kernel's record of it.
 
     Kernel side (``live_call`` set) a call not yet recorded is run for real (in grading: in a
     short-lived child process with time and memory limits) and recorded; grader side a call
-    the kernel did not record raises ``FactMissing``.
+    the kernel did not record raises ``FactMissing``. ``swapped`` gives the same function with
+    some of its globals replaced by checker functions (see ``Swapped``): its calls are recorded
+    beside the plain ones, under their own keys.
     """
 
-    def __init__(self, name: str, blank: bool, calls: dict, live_call: Callable | None = None):
+    def __init__(self, name: str, blank: bool, calls: dict, live_call: Callable | None = None,
+                 params: tuple[str, ...] = (), prefix: str = ""):
         self.__name__ = self.__qualname__ = name
         self.blank = blank
         self.calls = calls
+        self.params = params  # the names of its positional parameters, as the kernel reported them
         self._live_call = live_call
+        self._prefix = prefix
+
+    def swapped(self, replacements: dict) -> "FunctionFact":
+        live = self._live_call
+        if live is not None:
+            make = getattr(live, "swapped", None)
+            live = make(replacements) if make is not None else live  # nothing to swap (a model): the same calls
+        return FunctionFact(self.__name__, self.blank, self.calls, live, self.params,
+                            self._prefix + swap_key(replacements))
 
     def __call__(self, *args, **kwargs):
-        key = call_key(args, kwargs)
+        key = self._prefix + call_key(args, kwargs)
         outcome = self.calls.get(key)
         if outcome is None:
             if self._live_call is None:
@@ -123,7 +213,7 @@ class FunctionFact:
         if "after" in outcome:
             _apply_after(args, kwargs, Decoder()(outcome["after"]))
         if "raised" in outcome or "timeout" in outcome:
-            _raise_recorded(outcome)
+            _raise_recorded(outcome, self.__name__)
         return Decoder()(outcome.get("result"))
 
     def __repr__(self) -> str:
@@ -143,19 +233,36 @@ def quietly():
         yield
 
 
-def run_in_process(fn, args: tuple, kwargs: dict) -> dict:
-    """Call the live function here (the student's own kernel) and record the outcome."""
+def timed_out(fn, seconds: float) -> dict:
+    """The record of a call that ran past its limit."""
+    name = getattr(fn, "__name__", "the function")
+    return {"timeout": seconds, "message": f"`{name}(…)` did not return within {seconds_text(seconds)} s"}
+
+
+def run_in_process(fn, args: tuple, kwargs: dict, timeout: float | None = DEFAULT_CALL_TIMEOUT) -> dict:
+    """Call the live function here (the student's own kernel) and record the outcome.
+
+    The call gets ``timeout`` seconds (``learnkit.core.facts.limit.time_limit``: only in the main
+    thread, and C code such as a long numpy operation is only stopped when it returns); ``None``:
+    no limit (the forked child of a grading kernel, which its parent kills at the limit). Ctrl-C
+    (``KeyboardInterrupt``) is not an outcome: it goes on up to the check.
+    """
     import copy
     a, k = copy.deepcopy(args), copy.deepcopy(kwargs)
+    limit = time_limit(timeout)
+    swap, call = (fn.installed(), fn.fn) if isinstance(fn, Swapped) else (contextlib.nullcontext(), fn)
     try:
-        with quietly():
-            result = fn(*a, **k)
+        with swap, quietly(), limit:  # the student's globals are put back after the alarm is off
+            result = call(*a, **k)
+    except CallTimeout:
+        return timed_out(fn, timeout)
     except Exception as e:
+        if limit.expired:
+            return timed_out(fn, timeout)
         return {"raised": exception_name(e), "message": str(e)[:2000], "after": Encoder()((a, k))}
+    if limit.expired:
+        return timed_out(fn, timeout)
     return {"result": Encoder()(result), "after": Encoder()((a, k))}
-
-
-
 
 
 def _decode_function(node, dec, depth):
@@ -163,8 +270,16 @@ def _decode_function(node, dec, depth):
     live = dec.live.get(n)
     run = dec.runner or run_in_process
     fact = FunctionFact(_str(node, "name", 100), bool(node.get("blank")), dec.calls.setdefault(n, {}),
-                        None if live is None else (lambda args, kwargs: run(live, args, kwargs)))
+                        None if live is None else LiveCall(live, run, dec.timeout), _parameters(node))
     return dec.remember(node, fact)
+
+
+def _parameters(node) -> tuple[str, ...]:
+    params = node.get("params", [])
+    if not isinstance(params, list) or len(params) > MAX_PARAMS \
+            or not all(isinstance(p, str) and p.isidentifier() and len(p) <= 100 for p in params):
+        raise MalformedFacts("bad parameter names")
+    return tuple(params)
 
 
 _BUILTIN_DECODERS["fn"] = _decode_function

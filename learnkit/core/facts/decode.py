@@ -17,13 +17,17 @@ from learnkit.core.facts.schema import (_DATACLASSES, _DECODERS, _DTYPE, MAX_ARR
 
 
 class Decoder:
-    """Rebuilds values from a tree. ``live`` (kernel side) maps refs to the live objects."""
+    """Rebuilds values from a tree. ``live`` (kernel side) maps refs to the live objects; their calls
+    are run by ``runner(fn, args, kwargs, timeout=timeout)`` (default ``run_in_process``)."""
 
-    def __init__(self, calls: dict | None = None, live: dict | None = None, runner=None):
+    def __init__(self, calls: dict | None = None, live: dict | None = None, runner=None,
+                 timeout: float | None = None):
+        from learnkit.core.facts.limit import DEFAULT_CALL_TIMEOUT
         self.objects: dict[int, Any] = {}
         self.calls = calls if calls is not None else {}
         self.live = live or {}
         self.runner = runner
+        self.timeout = DEFAULT_CALL_TIMEOUT if timeout is None else timeout
         self.items = 0
         self.bytes = 0
 

@@ -10,7 +10,7 @@ from typing import Any
 import numpy as np
 
 from learnkit.core.facts.schema import (_DATACLASSES, _ENCODERS, MAX_ARRAY_BYTES, MAX_DEPTH, MAX_INT_DIGITS, MAX_ITEMS,
-                                        MAX_STRING)
+                                        MAX_PARAMS, MAX_STRING)
 
 
 class Encoder:
@@ -147,4 +147,14 @@ def _encode_function(fn, enc: Encoder):
     except Exception:
         blank = False
     name = getattr(fn, "__name__", None) or type(fn).__name__
-    return {"$t": "fn", "ref": n, "name": str(name)[:100], "blank": blank}
+    return {"$t": "fn", "ref": n, "name": str(name)[:100], "blank": blank, "params": _parameters(fn)}
+
+
+def _parameters(fn) -> list[str]:
+    """The names of the function's positional parameters (messages name a changed argument by them)."""
+    import inspect
+    try:
+        params = inspect.signature(fn).parameters.values()
+    except (TypeError, ValueError):
+        return []
+    return [p.name[:100] for p in params if p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)][:MAX_PARAMS]

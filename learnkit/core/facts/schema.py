@@ -9,6 +9,7 @@ MAX_ITEMS = 200_000           # container items and array elements of object arr
 MAX_ARRAY_BYTES = 64 << 20    # numeric array bytes, per tree
 MAX_STRING = 1 << 20          # characters of one string
 MAX_INT_DIGITS = 200
+MAX_PARAMS = 32               # parameter names reported for one function
 _DTYPE = re.compile(r"^[<>|=]?[biufc][1-9][0-9]?$")
 
 class MalformedFacts(ValueError):
@@ -19,7 +20,13 @@ class FactMissing(RuntimeError):
 
 
 class StudentTimeout(Exception):
-    """A student function or model did not return within its time limit (a recorded outcome)."""
+    """A student function or model did not return within its time limit (a recorded outcome).
+
+    ``name`` is the function's, ``seconds`` the limit (None when the record did not say)."""
+
+    def __init__(self, message: str = "", name: str = "", seconds: float | None = None):
+        super().__init__(message)
+        self.name, self.seconds = name, seconds
 
 # --------------------------------------------------------------------------- registries
 _ENCODERS: list[tuple[Callable[[Any], bool], Callable]] = []   # (matches(value), encode(value, enc) -> node)
