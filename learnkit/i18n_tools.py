@@ -119,7 +119,8 @@ def update(lang: str) -> dict[str, int]:
             if isinstance(message, tuple) != isinstance(string, (tuple, list)):  # became (or stopped) counting
                 string = ""
             new.add(message, string)
-        added[domain] = sum(1 for m in wanted if not is_translated(old.get(msgid(m))))
+        added[domain] = sum(1 for m in wanted if old.get(msgid(m)) is None
+                            or isinstance(m, tuple) != isinstance(old.get(msgid(m)).string, (tuple, list)))
         path = po_path(domain, lang)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as f:
