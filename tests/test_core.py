@@ -183,6 +183,26 @@ def test_views_display_plain_text_and_log_progress(exercise, capsys):
     assert "1 of 2 questions solved" in capsys.readouterr().out
 
 
+def test_bad_arguments_to_check_hint_and_solution_get_one_friendly_line(exercise, capsys):
+    ex, ns, g = exercise
+    q_1, q_2 = g["q_1"], g["q_2"]
+    calls = [(lambda: q_1.hint("x"), "`q_1.hint()` takes a hint number from 1 to 2"),
+             (lambda: q_1.hint(0), "from 1 to 2"), (lambda: q_1.hint(3), "from 1 to 2"),
+             (lambda: q_1.hint(1.5), "from 1 to 2"), (lambda: q_1.hint(True), "from 1 to 2"),
+             (lambda: q_1.hint(1, 2), "from 1 to 2"), (lambda: q_1.hint(m=1), "from 1 to 2"),
+             (lambda: q_1.solution(2), "`q_1.solution()` takes no arguments"),
+             (lambda: q_1.check(ns), "`q_1.check()` takes no arguments"),
+             (lambda: q_1.check(x=1), "`q_1.check()` takes no arguments"),
+             (lambda: q_2.hint("x"), "There is no hint for this question")]
+    for call, expected in calls:
+        call()
+        out = capsys.readouterr()
+        assert expected in out.out and out.out.count("\n") == 1 and "Traceback" not in out.out + out.err, out
+    assert not [r for r in progress.read("demo.ex") if r["event"] in ("hint", "solution")]  # nothing was shown
+    q_1.hint(np.int64(2))
+    assert "x = 1 works." in capsys.readouterr().out
+
+
 def test_view_asserts(exercise):
     ex, ns, g = exercise
     g["q_1"].assert_check_unattempted()
