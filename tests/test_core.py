@@ -1,5 +1,6 @@
 """learnkit.core: problem kinds, verdicts, containment of checker bugs, views, progress."""
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -225,6 +226,28 @@ def test_html_rendering_is_coloured_and_escaped():
     from learnkit.core.result import Result
     html = render.result(Result("q_1", Status.INCORRECT, "use `<Dense>`")).html
     assert "#c62828" in html and "<code>&lt;Dense&gt;</code>" in html
+
+
+def test_the_verdict_is_said_once_correct_not_correct_correct():
+    from learnkit import i18n
+    from learnkit.core import render
+    from learnkit.core.result import Result
+
+    def shown(message, status=Status.CORRECT):
+        out = render.result(Result("q_1", status, message))
+        return out.text, re.sub(r"<[^>]+>", "", out.html)
+
+    assert shown("Correct! Well done.") == ("Correct! Well done.", "Correct! Well done.")
+    assert shown("Correct!") == ("Correct!", "Correct!")
+    assert shown("Well done.") == ("Correct: Well done.", "Correct: Well done.")
+    assert shown("Correctly shaped.")[0] == "Correct: Correctly shaped."
+    assert shown("Incorrect. Try again.", Status.INCORRECT)[0] == "Incorrect. Try again."
+    with i18n.using("zh-TW"):
+        assert shown("正確！做得好。") == ("正確！做得好。", "正確！做得好。")
+        assert shown("Correct! Well done.")[0] == "Correct! Well done."  # an untranslated message
+    assert render.without_verdict(Status.CORRECT, "Correct! Well done.") == "Well done."
+    assert render.without_verdict(Status.CORRECT, "Correct!") == ""
+    assert render.without_verdict(Status.INCORRECT, "Correct! Well done.") == "Correct! Well done."
 
 
 def test_progress_log_survives_torn_lines(tmp_path, monkeypatch):

@@ -228,3 +228,16 @@ def test_unknown_exercise_with_the_graders_star_row(tmp_path):
     page = (index.parent / "feedback" / "zed__nohash.html").read_text(encoding="utf-8")
     assert "Unknown exercise" in page and "&lt;bad&gt; json" in page and "The notebook could not be graded" in page
     assert "1 submission(s) did not run to the end" in index.read_text(encoding="utf-8")
+
+
+def test_a_correct_message_does_not_repeat_the_verdict(tmp_path):
+    gb = Gradebook(tmp_path / "gradebook.sqlite")
+    results = _results({"q_1": "correct", "q_2": "correct", "q_3": "incorrect"},
+                       {"q_1": "Correct! Two 30% Dropout layers follow.", "q_2": "Correct!", "q_3": "Not yet."})
+    _grade(gb, "subs/fay/ex5.ipynb", "f" * 64, "fay", "ok", "", results)
+    text = _page(write_reports(gb, tmp_path / "out"), "fay").read_text(encoding="utf-8")
+    gb.close()
+    sections = dict(re.findall(r'<section class="question" id="(q_\d)"(.*?)</section>', text, re.S))
+    assert "<p>Two 30% Dropout layers follow.</p>" in sections["q_1"] and "Correct!" not in sections["q_1"]
+    assert "Correct!" not in sections["q_2"] and "<p>" not in sections["q_2"]  # (only the <p class="hint">)
+    assert "<p>Not yet.</p>" in sections["q_3"]

@@ -29,6 +29,27 @@ def status_label(status: Status) -> str:
     }[status]
 
 
+def _opening_verdict(status: Status, message: str):
+    """The match of a message that opens by restating its verdict ("Correct! Well done.", "正確！…"):
+    group 1 is that opening, the match ends where the rest of the message starts. Else None."""
+    from learnkit import i18n
+    labels = {status_label(status)}
+    with i18n.using("en"):
+        labels.add(status_label(status))  # a course message not translated yet
+    for label in sorted(labels, key=len, reverse=True):
+        m = re.match(r"(%s(?:[!！.。:：]+|$))\s*" % re.escape(label), message or "", re.IGNORECASE)
+        if m:
+            return m
+    return None
+
+
+def without_verdict(status: Status, message: str) -> str:
+    """The message without an opening that restates the verdict ("Correct! Well done." -> "Well done."),
+    for places that show the verdict beside it (a report's label)."""
+    m = _opening_verdict(status, message)
+    return message[m.end():] if m else message
+
+
 def inline_html(text: str) -> str:
     """Escape text and turn `code` spans and line breaks into HTML."""
     out = html.escape(text)
@@ -53,20 +74,27 @@ class Rendered:
         p.text(self.text)
 
 
-def _box(colour: str, title: str, body_html: str) -> str:
+def _box(colour: str, title: str, body_html: str, sep: str = ": ") -> str:
     return (f'<div class="learnkit-feedback" style="border-left:4px solid {colour};padding:4px 10px;margin:4px 0">'
             f'<span style="color:{colour};font-weight:bold">{html.escape(title)}</span>'
-            f'{": " + body_html if body_html else ""}</div>')
+            f'{sep + body_html if body_html else ""}</div>')
 
 
 def result(r: Result) -> Rendered:
-    label = status_label(r.status)
-    text = f"{label}: {r.message}" if r.message else label
-    body = inline_html(r.message)
+    """"Incorrect: <message>"; a message that opens with its verdict is its own headline:
+    "Correct! Well done.", never "Correct: Correct! Well done."."""
+    label, sep, message = status_label(r.status), ": ", r.message
+    opening = _opening_verdict(r.status, r.message)
+    if opening:
+        label, sep, message = opening.group(1), r.message[opening.end(1):opening.end()], r.message[opening.end():]
+        text = r.message
+    else:
+        text = f"{label}: {r.message}" if r.message else label
+    body = inline_html(message)
     if r.diagnosis:
         text += "\n" + _("Your curves") + ": " + r.diagnosis
         body += '<br><i>' + html.escape(_("Your curves")) + ":</i> " + inline_html(r.diagnosis)
-    return Rendered(text, _box(COLOURS[r.status], label, body))
+    return Rendered(text, _box(COLOURS[r.status], label, body, html.escape(sep)))
 
 
 def hint(text: str, n: int, total: int) -> Rendered:

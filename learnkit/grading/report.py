@@ -29,7 +29,7 @@ from markupsafe import Markup
 
 from learnkit import i18n
 from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
-from learnkit.core.render import COLOURS, inline_html, status_label
+from learnkit.core.render import COLOURS, inline_html, status_label, without_verdict
 from learnkit.core.result import Status
 from learnkit.grading import plots
 from learnkit.i18n import _, content
@@ -136,6 +136,13 @@ def _verdict(status: str | None) -> dict:
     return {"status": s.value, "label": status_label(s), "colour": COLOURS[s], "symbol": SYMBOLS[s]}
 
 
+def _message(r) -> str:
+    try:
+        return without_verdict(Status(r.status), r.message or "")
+    except ValueError:  # a status this version does not know: the message as it is
+        return r.message or ""
+
+
 def _run_state(entry) -> dict | None:
     """None when the run is ok; otherwise what the banner says."""
     status = str(entry.status or "").lower()
@@ -224,7 +231,8 @@ def _page_context(gradebook, entry, standin_note: str | None, curves: bool = Tru
         questions.append({
             "id": q, "prompt": prompt, "hint": hint, "verdict": _verdict(r.status if r else MISSING),
             "points": _num(got), "max_points": _num(of),
-            "message": r.message if r else _("The grader recorded no result for this question."),
+            # the label beside it says the verdict: "Correct! Well done." shows as "Well done."
+            "message": _message(r) if r else _("The grader recorded no result for this question."),
             "diagnosis": r.diagnosis if r else "",
             "override": r.override.comment if r and r.override else "",
             "auto_points": _num(r.points) if r and r.override else ""})
