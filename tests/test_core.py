@@ -204,6 +204,16 @@ def test_bad_arguments_to_check_hint_and_solution_get_one_friendly_line(exercise
     assert "x = 1 works." in capsys.readouterr().out
 
 
+def test_counts_agree_with_their_nouns(capsys):
+    assert describe([1]) == "a list of 1 item" and describe((1, 2)) == "a tuple of 2 items"
+    assert describe({"a": 1}) == "a dict of 1 item" and describe(set()) == "a set of 0 items"
+    assert mismatch([1], [1, 2]) == "your answer has 1 item; expected 2."
+    one = Exercise("demo.one", "One", [CodingProblem(vars=["x"], check=_positive)])
+    binder.bind({})
+    one.progress()
+    assert "0 of 1 question solved" in capsys.readouterr().out
+
+
 def test_view_asserts(exercise):
     ex, ns, g = exercise
     g["q_1"].assert_check_unattempted()

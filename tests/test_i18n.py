@@ -70,6 +70,7 @@ def test_template_words_are_extracted():
     for tpl in TEMPLATES.glob("*.j2"):
         text = tpl.read_text(encoding="utf-8")
         used |= set(re.findall(r'\b_\(\s*"([^"]+)"\s*\)', text)) | set(re.findall(r"\b_\(\s*'([^']+)'\s*\)", text))
+        used |= set(re.findall(r'\b_n\(\s*"([^"]+)"\s*,\s*"([^"]+)"', text))  # counting messages
     assert used, "no _() in the templates?"
     listed = _listed_template_messages()
     assert used == listed, {"in templates only": used - listed, "listed only": listed - used}
@@ -80,8 +81,9 @@ def _listed_template_messages() -> set[str]:
     import inspect
     from learnkit.grading import report
     tree = ast.parse(inspect.getsource(report._template_messages))
-    return {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
-            and getattr(node.func, "id", None) == "_" and isinstance(node.args[0], ast.Constant)}
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.args[0], ast.Constant)]
+    return ({node.args[0].value for node in calls if getattr(node.func, "id", None) == "_"}
+            | {(node.args[0].value, node.args[1].value) for node in calls if getattr(node.func, "id", None) == "_n"})
 
 
 # -- (b) the committed .mo files are compiled from the .po files ----------------------------

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from learnkit.i18n import _
+from learnkit.i18n import _, _n
 
 MAX_REPR = 60
 
@@ -38,12 +38,23 @@ def describe(value) -> str:
     if np is not None and isinstance(value, np.ndarray):
         return _("a numpy array of shape {shape}").format(shape=value.shape)
     if isinstance(value, (list, tuple, dict, set)):
-        return _("a {type} of {n} items").format(type=type(value).__name__, n=len(value))
+        return _container(value).format(n=len(value))
     if callable(value) and hasattr(value, "__name__"):
         return _("the function {name}").format(name=value.__name__)
     name = type(value).__name__
     article = "an" if name[:1].lower() in "aeiou" else "a"
     return f"{article} {name} ({short_repr(value, 30)})"
+
+
+def _container(value) -> str:
+    n = len(value)
+    if isinstance(value, list):
+        return _n("a list of {n} item", "a list of {n} items", n)
+    if isinstance(value, tuple):
+        return _n("a tuple of {n} item", "a tuple of {n} items", n)
+    if isinstance(value, dict):
+        return _n("a dict of {n} item", "a dict of {n} items", n)
+    return _n("a set of {n} item", "a set of {n} items", n)
 
 
 def _numpy():
@@ -123,7 +134,8 @@ def mismatch(actual, expected, rtol: float = 1e-6, atol: float = 1e-9, name: str
             return _("{name} should be {expected}; it is {actual}.").format(
                 name=name, expected=describe(expected), actual=describe(actual))
         if len(actual) != len(expected):
-            return _("{name} has {a} items; expected {e}.").format(name=name, a=len(actual), e=len(expected))
+            return _n("{name} has {a} item; expected {e}.", "{name} has {a} items; expected {e}.", len(actual)).format(
+                name=name, a=len(actual), e=len(expected))
         for i, (x, y) in enumerate(zip(actual, expected)):
             why = mismatch(x, y, rtol, atol, name=f"{name}[{i}]")
             if why:

@@ -11,7 +11,7 @@ from learnkit.core.placeholder import PLACEHOLDER
 from learnkit.core.problem import Problem, evaluate
 from learnkit.core.result import Result
 from learnkit.core.view import ProblemView
-from learnkit.i18n import _, content
+from learnkit.i18n import _, _n, content
 
 
 class Exercise:
@@ -42,7 +42,8 @@ class Exercise:
         rows = [[q, s[q]["status"], "✔" if s[q]["ever_correct"] else "", s[q]["hints"],
                  "✔" if s[q]["solution"] else ""] for q in self.questions]
         done = sum(1 for q in self.questions if s[q]["ever_correct"])
-        title = _("{title}: {done} of {n} questions solved").format(title=content(self.title), done=done, n=len(rows))
+        title = _n("{title}: {done} of {n} question solved", "{title}: {done} of {n} questions solved", len(rows)).format(
+            title=content(self.title), done=done, n=len(rows))
         render.show(render.table(title, [_("question"), _("last check"), _("solved"), _("hints"), _("solution")], rows))
 
     def export(self, module_globals: dict) -> None:

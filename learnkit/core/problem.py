@@ -15,7 +15,7 @@ from learnkit.core import facts
 from learnkit.core.compare import describe, mismatch, short_repr
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.result import Result, Status
-from learnkit.i18n import _, content
+from learnkit.i18n import _, _n, content
 
 
 class Incorrect(Exception):
@@ -262,7 +262,9 @@ class FunctionProblem(Problem):
             if why:
                 raise Incorrect(_("`{call}` returned {got}, but it should return {want}. ({why})").format(
                     call=call, got=short_repr(got), want=short_repr(want), why=why))
-        return Verdict(Status.CORRECT, _("Correct! Your function works on {n} hidden test inputs.").format(n=len(cases)))
+        return Verdict(Status.CORRECT, _n("Correct! Your function works on {n} hidden test input.",
+                                          "Correct! Your function works on {n} hidden test inputs.",
+                                          len(cases)).format(n=len(cases)))
 
 
 @dataclass(kw_only=True)

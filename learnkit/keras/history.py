@@ -31,7 +31,7 @@ from typing import Any, Mapping
 
 from learnkit.core import facts as factlib
 from learnkit.core.compare import describe
-from learnkit.i18n import _
+from learnkit.i18n import _, _n
 from learnkit.keras.facts import NotAHistory as _FactsNotAHistory
 
 __all__ = [
@@ -364,11 +364,14 @@ def diagnose(facts) -> str:
         return text
     if f.loss_exploded:
         seq = f.train if len(f.train) >= 2 else f.curve
-        return _("Your training loss grew from {a} to {b} over {n} epochs — training diverged.").format(
+        return _n("Your training loss grew from {a} to {b} over {n} epoch — training diverged.",
+                  "Your training loss grew from {a} to {b} over {n} epochs — training diverged.", n).format(
             a=_fmt(seq[0]), b=_fmt(seq[-1]), n=n)
     if not f.has_validation:
-        return _("Your training loss went from {a} to {b} over {n} epochs. Without a validation loss "
-                 "(pass validation_data= or validation_split= to fit) overfitting can't be judged.").format(
+        return _n("Your training loss went from {a} to {b} over {n} epoch. Without a validation loss "
+                  "(pass validation_data= or validation_split= to fit) overfitting can't be judged.",
+                  "Your training loss went from {a} to {b} over {n} epochs. Without a validation loss "
+                  "(pass validation_data= or validation_split= to fit) overfitting can't be judged.", n).format(
             a=_fmt(f.curve[0]), b=_fmt(f.final_val_loss), n=n)
     if f.overfitting:
         return _("Your validation loss reached its minimum {min} at epoch {best}, then rose by {gap} "
@@ -472,7 +475,7 @@ def plot_curves(h, ax=None, title: str | None = None, key: str = "val_loss", tra
         ax.plot(bad, [0.02] * len(bad), "x", color="red", transform=ax.get_xaxis_transform(),
                 label=_("NaN"), clip_on=False)
     if not finite_any:
-        ax.text(0.5, 0.5, _("all {n} epochs NaN").format(n=f.epochs), transform=ax.transAxes,
+        ax.text(0.5, 0.5, _n("the only epoch NaN", "all {n} epochs NaN", f.epochs).format(n=f.epochs), transform=ax.transAxes,
                 ha="center", va="center", color="red")
         ax.set_ylim(0, 1)
     ax.set_xlim(0.5, max(f.epochs, 1) + 0.5)

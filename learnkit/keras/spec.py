@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-from learnkit.i18n import _
+from learnkit.i18n import _, _n
 from learnkit.keras.facts import _ACTIVATION_LAYERS, LayerFacts, ModelFacts, NotAModel, activation_name, \
     model_facts
 
@@ -77,7 +77,7 @@ class LayerSpec:
 
 
 def _units(n) -> str:
-    return _("{n} unit").format(n=n) if n == 1 else _("{n} units").format(n=n)
+    return _n("{n} unit", "{n} units", n).format(n=n)
 
 
 def _norm(value):
@@ -177,8 +177,8 @@ def _sequence_difference(layers: tuple, spec: Sequence[LayerSpec]) -> str | None
             k=len(extra), m=m, last=layers[m - 1].short(), extra=", ".join(x.short() for x in extra))
     if n == 0:
         return _("Your model has no layers yet; it should have {m}: {layers}.").format(m=m, layers=spec_summary(spec))
-    count = (_("Your model has 1 layer ({names}); it should have {m}.") if n == 1 else
-             _("Your model has {n} layers ({names}); it should have {m}.")).format(
+    count = _n("Your model has {n} layer ({names}); it should have {m}.",
+               "Your model has {n} layers ({names}); it should have {m}.", n).format(
         n=n, names=", ".join(layer.cls for layer in layers), m=m)
     if n < m and first is None:
         missing = spec[n:]

@@ -24,7 +24,7 @@ from typing import Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe
 from learnkit.core.problem import Incorrect
-from learnkit.i18n import _
+from learnkit.i18n import _, _n
 from learnkit.keras.early_stopping import (EarlyStoppingSpec, callback_difference, early_stop_epoch,  # noqa: F401
                                            early_stopping_difference, early_stopping_summary, higher_is_better)
 from learnkit.keras.facts import (CompileFacts, FitFacts, ModelFacts, NotAHistory, canonical_loss, canonical_metric,
@@ -168,16 +168,22 @@ def fit_difference(facts: FitFacts, spec: FitSpec, name: str = "history") -> str
         want = math.ceil(rows / spec.batch_size)
         if facts.steps != want:
             if spec.validation_split is not None:
-                text = _("With validation_split={split:g} Keras trains on the first {rows} of the {n} rows "
-                         "(and validates on the other {val}): {want} batches of {bs} per epoch.").format(
+                text = _n("With validation_split={split:g} Keras trains on the first {rows} of the {n} rows "
+                          "(and validates on the other {val}): {want} batch of {bs} per epoch.",
+                          "With validation_split={split:g} Keras trains on the first {rows} of the {n} rows "
+                          "(and validates on the other {val}): {want} batches of {bs} per epoch.", want).format(
                     split=spec.validation_split, rows=rows, n=spec.n_samples, val=spec.n_samples - rows,
                     want=want, bs=spec.batch_size)
             else:
-                text = _("Trained on all {n} rows, an epoch is {want} batches of {bs}.").format(
+                text = _n("Trained on all {n} rows, an epoch is {want} batch of {bs}.",
+                          "Trained on all {n} rows, an epoch is {want} batches of {bs}.", want).format(
                     n=spec.n_samples, want=want, bs=spec.batch_size)
-            return text + " " + _("Your run had {steps} batches per epoch (up to {most} training rows): check the "
-                                  "data and validation_split you passed to fit, and leave batch_size at its "
-                                  "default.").format(steps=facts.steps, most=facts.steps * spec.batch_size)
+            return text + " " + _n("Your run had {steps} batch per epoch (up to {most} training rows): check the "
+                                   "data and validation_split you passed to fit, and leave batch_size at its "
+                                   "default.",
+                                   "Your run had {steps} batches per epoch (up to {most} training rows): check the "
+                                   "data and validation_split you passed to fit, and leave batch_size at its "
+                                   "default.", facts.steps).format(steps=facts.steps, most=facts.steps * spec.batch_size)
     return None
 
 
