@@ -79,6 +79,15 @@ def _n(singular: str, plural: str, n: int) -> str:
     return _translation("learnkit", str(LOCALE_DIR), lang).ngettext(singular, plural, n)
 
 
+FULL_WIDTH_ENDS = tuple("。！？；：，）」』")
+
+
+def gap(before: str) -> str:
+    """The space between two sentences of one message: " ", or nothing after Chinese punctuation
+    (``text + gap(text) + _("Another sentence.")``)."""
+    return "" if not before or before.endswith(FULL_WIDTH_ENDS) else " "
+
+
 def content(message: str) -> str:
     """Translate course content (falls back to the framework catalog, then to the text)."""
     lang = language()

@@ -11,6 +11,7 @@ import re
 import string
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from learnkit import i18n
@@ -217,6 +218,53 @@ def test_counting_messages_pick_their_plural_form():
     with i18n.using("fr"):  # no catalog: English forms
         assert _n("{n} value", "{n} values", 1) == "{n} value"
     assert _catalog("learnkit").num_plurals == 1  # zh-TW: one form for every n
+
+
+def test_values_are_described_in_chinese():
+    from learnkit.core import CodingProblem, Exercise, binder, evaluate
+    from learnkit.core.compare import describe, mismatch
+
+    class Sequential:
+        def __repr__(self):
+            return "<Sequential name=sequential>"
+
+    def positive(x):
+        assert x > 0
+
+    with i18n.using(LANG):
+        assert describe(5) == "整數 5" and describe(2.5) == "浮點數 2.5" and describe("ab") == "字串 'ab'"
+        assert describe(True) == "布林值 True" and describe([1]) == "含 1 個元素的串列"
+        assert describe(Sequential()) == "Sequential 物件（<Sequential name=sequential>）"
+        assert describe(np.float32(1.5)).startswith("numpy float32 數值")
+        for text in (mismatch("x", 5), mismatch([1], [1, 2]), mismatch(5, [1, 2]),
+                     evaluate(CodingProblem(vars=["x"], check=positive, types={"x": int}), {"x": "five"}, "q_1").message):
+            assert HAN.search(text) and not re.search(r"\b(an?|your|answer|int|str|list|should)\b", text), text
+    assert describe(5) == "an int (5)" and describe(Sequential()) == "a Sequential (<Sequential name=sequential>)"
+
+
+def test_sentences_of_a_chinese_message_are_not_spaced():
+    from learnkit.core.trajectory import check_trajectory
+    assert i18n.gap("Right.") == " " and i18n.gap("正確。") == "" and i18n.gap("") == ""
+    ref = [12.500011332809981, 11.812532530355767, 11.125077405284333]
+    with i18n.using(LANG):
+        ok = check_trajectory(np.array(ref, dtype=np.float16), ref, name="`costs`")
+    assert "。你的值是 float16" in ok and "。 " not in ok, ok
+
+
+def test_progress_speaks_chinese(capsys):
+    from learnkit.core import CodingProblem, Exercise, binder
+    ex = Exercise("demo.zh", "Demo", [CodingProblem(vars=["x"], check=lambda x: None),
+                                      CodingProblem(vars=["y"], check=lambda y: None)])
+    g = {}
+    ex.export(g)
+    binder.bind({"x": 1})
+    with i18n.using(LANG):
+        g["q_1"].check()
+        capsys.readouterr()
+        g["progress"]()
+    out = capsys.readouterr().out
+    assert "正確" in out and "尚未作答" in out, out
+    assert not re.search(r"\b(correct|unattempted)\b", out), out
 
 
 # -- (e) choosing the language ----------------------------------------------------------------

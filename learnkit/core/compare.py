@@ -23,7 +23,7 @@ def short_repr(value, limit: int = MAX_REPR) -> str:
 
 
 def describe(value) -> str:
-    """'an int (5)', 'a list of 3 items', 'a numpy array of shape (2, 3)'…"""
+    """'an int (5)', 'a list of 3 items', 'a numpy array of shape (2, 3)'… in the current language."""
     np = _numpy()
     pd = _pandas()
     if value is None:
@@ -41,9 +41,32 @@ def describe(value) -> str:
         return _container(value).format(n=len(value))
     if callable(value) and hasattr(value, "__name__"):
         return _("the function {name}").format(name=value.__name__)
+    shown = short_repr(value, 30)
+    if np is not None and isinstance(value, np.generic):
+        return _("a numpy {dtype} ({value})").format(dtype=value.dtype.name, value=shown)
+    for cls, phrase in _builtin_values():
+        if type(value) is cls:
+            return phrase.format(value=shown)
     name = type(value).__name__
-    article = "an" if name[:1].lower() in "aeiou" else "a"
-    return f"{article} {name} ({short_repr(value, 30)})"
+    if name[:1].lower() in "aeiou":
+        return _("an {type} ({value})").format(type=name, value=shown)
+    return _("a {type} ({value})").format(type=name, value=shown)
+
+
+def _builtin_values() -> tuple:
+    """"an int (5)": the phrase of each Python type a student's answer often is, in the current language."""
+    return ((int, _("an int ({value})")), (float, _("a float ({value})")), (str, _("a str ({value})")),
+            (bool, _("a bool ({value})")), (complex, _("a complex ({value})")), (bytes, _("a bytes ({value})")))
+
+
+def type_phrase(expected) -> str:
+    """"an int", "a float", "a DataFrame": what a value of type ``expected`` is called, in the current language."""
+    names = {int: _("an int"), float: _("a float"), str: _("a str"), bool: _("a bool"), list: _("a list"),
+             tuple: _("a tuple"), dict: _("a dict"), set: _("a set")}
+    if expected in names:
+        return names[expected]
+    name = getattr(expected, "__name__", str(expected))
+    return (_("an {type}") if name[:1].lower() in "aeiou" else _("a {type}")).format(type=name)
 
 
 def _container(value) -> str:
@@ -80,8 +103,10 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
     return abs(a - b) <= atol + rtol * abs(b)
 
 
-def mismatch(actual, expected, rtol: float = 1e-6, atol: float = 1e-9, name: str = "your answer") -> str | None:
-    """None if ``actual`` equals ``expected`` within tolerance, else a reason."""
+def mismatch(actual, expected, rtol: float = 1e-6, atol: float = 1e-9, name: str | None = None) -> str | None:
+    """None if ``actual`` equals ``expected`` within tolerance, else a reason (about ``name``: "your answer")."""
+    if name is None:
+        name = _("your answer")
     np = _numpy()
     pd = _pandas()
 

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
 from learnkit.core import facts
-from learnkit.core.compare import describe, mismatch, short_repr
+from learnkit.core.compare import describe, mismatch, short_repr, type_phrase
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.result import Result, Status
 from learnkit.i18n import _, _n, content
@@ -174,8 +174,7 @@ def _check_types(values: Mapping[str, Any], types: Mapping[str, Any]) -> None:
                 and isinstance(expected[1], str):
             ok, wanted = bool(expected[0](value)), expected[1]
         else:
-            ok, wanted = isinstance(value, expected), _("a {type}").format(
-                type=getattr(expected, "__name__", str(expected)))
+            ok, wanted = isinstance(value, expected), type_phrase(expected)
         if not ok:
             raise Incorrect(_("`{name}` should be {wanted}; yours is {actual}.").format(
                 name=name, wanted=wanted, actual=describe(value)))

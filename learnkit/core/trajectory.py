@@ -20,7 +20,7 @@ from learnkit.core.compare import describe
 from learnkit.core.numeric import contains_blank, fetch_values
 from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
-from learnkit.i18n import _, _n, content
+from learnkit.i18n import _, _n, content, gap
 
 
 #: the most values ``decreasing`` examines (a longer list is judged on its first ones); values are
@@ -167,7 +167,7 @@ def _compare(s: np.ndarray, low, ref: np.ndarray, *, rtol: float, atol: float, n
                 "step (the gradients and the learning rate).").format(
             name=name, span=_span(label, start, i - 1 + start), label=_label(label), e=i + start, a=a, want=want)
     if low is not None:
-        why += " " + _("Your values are {dtype}, which keeps only about {digits} significant digits, and they differ "
+        why += gap(why) + _("Your values are {dtype}, which keeps only about {digits} significant digits, and they differ "
                        "from the reference by more than that: compute in float64 (numpy's default) and run it "
                        "again.").format(**_precision(low))
     return why, ""
@@ -232,7 +232,7 @@ class TrajectoryProblem(Problem):
                                start=self.start, label=self.label, length=self.length, decreasing=self.decreasing,
                                mistakes=self.mistakes)
         message = content(self.success) if self.success else message
-        return Verdict(Status.CORRECT, f"{message} {note}" if note else message)
+        return Verdict(Status.CORRECT, message + gap(message) + note if note else message)
 
 
 def check_trajectory(values, reference, *, name: str, rtol: float = 1e-6, atol: float = 1e-9, start: int = 0,
@@ -245,7 +245,7 @@ def check_trajectory(values, reference, *, name: str, rtol: float = 1e-6, atol: 
     """
     message, note = _judge(values, reference, name=name, rtol=rtol, atol=atol, start=start, label=label,
                            length=length, decreasing=decreasing, mistakes=mistakes)
-    return f"{message} {note}" if note else message
+    return message + gap(message) + note if note else message
 
 
 def _judge(values, reference, *, name, rtol, atol, start, label, length, decreasing, mistakes) -> tuple[str, str]:

@@ -72,7 +72,8 @@ class CallbackFact:
         self.facts, self.model = facts, model
 
     def fact_description(self) -> str:
-        return f"a {self.facts.cls}"
+        from learnkit.i18n import _
+        return _("a Keras {cls} callback").format(cls=self.facts.cls)
 
 
 # ------------------------------------------------------------------ encoding (kernel side)

@@ -31,7 +31,7 @@ from typing import Any, Mapping
 
 from learnkit.core import facts as factlib
 from learnkit.core.compare import describe
-from learnkit.i18n import _, _n
+from learnkit.i18n import _, _n, gap
 from learnkit.keras.facts import NotAHistory as _FactsNotAHistory
 
 __all__ = [
@@ -128,7 +128,7 @@ def _as_mapping(h, name: str) -> Mapping:
     message = _("`{name}` should be what model.fit(...) returns; yours is {actual}.").format(
         name=name, actual=describe(h))
     if _is_keras_model(h):
-        message += " " + _("That is the model itself: use `{name} = model.fit(...)`.").format(name=name)
+        message += gap(message) + _("That is the model itself: use `{name} = model.fit(...)`.").format(name=name)
     raise NotAHistory(message)
 
 
@@ -359,7 +359,7 @@ def diagnose(facts) -> str:
         word = _nonfinite_word(f.curve[e - 1:e] + f.train[e - 1:e])
         text = _("The loss became {word} at epoch {e} — training diverged.").format(word=word, e=e)
         if f.best_epoch is not None and f.best_epoch < e:
-            text += " " + _("Before that, its lowest value was {min} at epoch {best}.").format(
+            text += gap(text) + _("Before that, its lowest value was {min} at epoch {best}.").format(
                 min=_fmt(f.min_val_loss), best=f.best_epoch)
         return text
     if f.loss_exploded:
