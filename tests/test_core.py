@@ -260,6 +260,31 @@ def test_the_verdict_is_said_once_correct_not_correct_correct():
     assert render.without_verdict(Status.INCORRECT, "Correct! Well done.") == "Correct! Well done."
 
 
+def _lab(colour: str) -> tuple:
+    """CIE L*a*b* of a #rrggbb colour (D65)."""
+    rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    fx, fy, fz = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in xyz]
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz), 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_verdict_hint_and_solution_colours_are_distinct_and_readable():
+    import itertools
+    import math
+
+    from learnkit.core import render
+    from learnkit.grading import report
+    palette = {str(s): c for s, c in render.COLOURS.items() if s is not Status.KILLED}  # killed = timeout's purple
+    palette.update(hint=render.HINT_COLOUR, solution=render.SOLUTION_COLOUR, missing=report.GREY)
+    for name, colour in palette.items():  # white text on it, or it as text on white: WCAG AA
+        assert 1.05 / (_lab(colour)[3] + 0.05) >= 4.5, (name, colour)
+    for (a, ca), (b, cb) in itertools.combinations(palette.items(), 2):  # CIE76 colour difference
+        assert math.dist(_lab(ca)[:3], _lab(cb)[:3]) >= 20, (a, ca, b, cb)
+    assert render.HINT_COLOUR in render.hint("x", 1, 2).html and render.SOLUTION_COLOUR in render.solution("x").html
+
+
 def test_progress_log_survives_torn_lines(tmp_path, monkeypatch):
     path = tmp_path / "p.jsonl"
     monkeypatch.setenv("LEARNKIT_PROGRESS", str(path))

@@ -8,14 +8,22 @@ from learnkit.core.problem import Code
 from learnkit.core.result import Result, Status
 from learnkit.i18n import _
 
+#: One palette for the notebook and the grader's pages (learnkit.grading.report). Every colour reads
+#: as text on white and under white text (WCAG AA, contrast >= 4.5), and verdicts, hints and
+#: solutions differ at a glance (CIE76 distance >= 20; tests/test_core.py checks both): "not
+#: attempted" is a neutral grey, no longer the hint's blue; an error is dark amber, no longer an
+#: orange too light to read.
 COLOURS = {
-    Status.CORRECT: "#2e7d32",
-    Status.INCORRECT: "#c62828",
-    Status.UNATTEMPTED: "#1565c0",
-    Status.ERROR: "#ef6c00",
-    Status.TIMEOUT: "#6a1b9a",
+    Status.CORRECT: "#2e7d32",      # green
+    Status.INCORRECT: "#c62828",    # red
+    Status.UNATTEMPTED: "#757575",  # grey: nothing to judge yet
+    Status.ERROR: "#b45309",        # dark amber
+    Status.TIMEOUT: "#6a1b9a",      # purple
     Status.KILLED: "#6a1b9a",
 }
+HINT_COLOUR = "#3366cc"      # blue: help
+SOLUTION_COLOUR = "#00695c"  # teal: help, not the green of a correct verdict
+NOTE_COLOUR = "#555555"      # learnkit's own notes ("There is no hint…")
 
 
 def status_label(status: Status) -> str:
@@ -104,7 +112,7 @@ def hint(text: str, n: int, total: int) -> Rendered:
         more = _("(run `.hint({next})` for the next one)").format(next=n + 1)
     plain = f"{title}: {text}" + (f" {more}" if more else "")
     body = inline_html(text) + (f' <span style="color:#666">{inline_html(more)}</span>' if more else "")
-    return Rendered(plain, _box("#3366cc", title, body))
+    return Rendered(plain, _box(HINT_COLOUR, title, body))
 
 
 def solution(sol: str | Code, diagnosis: str = "") -> Rendered:
@@ -125,10 +133,10 @@ def solution(sol: str | Code, diagnosis: str = "") -> Rendered:
     if diagnosis:
         plain += "\n" + _("Your curves") + ": " + diagnosis
         body += '<br><i>' + html.escape(_("Your curves")) + ":</i> " + inline_html(diagnosis)
-    return Rendered(plain, _box("#33925d", title, body))
+    return Rendered(plain, _box(SOLUTION_COLOUR, title, body))
 
 
-def message(text: str, colour: str = "#555") -> Rendered:
+def message(text: str, colour: str = NOTE_COLOUR) -> Rendered:
     return Rendered(text, _box(colour, "learnkit", inline_html(text)))
 
 

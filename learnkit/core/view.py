@@ -71,7 +71,7 @@ class ProblemView:
                 render.show(render.result(r))
         except Exception as e:  # the view itself failed: still no traceback for the student
             render.show(render.message(_("checker error in {q}: {reason}").format(
-                q=self._question, reason=f"{type(e).__name__}: {e}"), "#ef6c00"))
+                q=self._question, reason=f"{type(e).__name__}: {e}"), render.COLOURS[Status.ERROR]))
 
     # -- help --------------------------------------------------------------------
     def hint(self, *args, **kwargs) -> None:

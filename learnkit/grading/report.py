@@ -41,7 +41,7 @@ TEMPLATES = Path(__file__).resolve().parent.parent / "templates"
 FAILURE_KINDS = (Status.INCORRECT, Status.UNATTEMPTED, Status.ERROR, Status.TIMEOUT, Status.KILLED)
 SYMBOLS = {Status.CORRECT: "✔", Status.INCORRECT: "✘", Status.UNATTEMPTED: "–", Status.ERROR: "!",
            Status.TIMEOUT: "◷", Status.KILLED: "✖"}
-GREY = "#757575"
+GREY = "#424242"  # "No result": darker than the grey of "not attempted" (core.render.COLOURS)
 MISSING = "missing"  # a question the checker module knows but the run recorded no result for
 #: families with Chinese glyphs, tried after DejaVu Sans in the plots of zh-TW pages (when installed)
 CJK_FONTS = ("Noto Sans CJK TC", "Noto Sans TC", "Source Han Sans TW", "Noto Sans CJK JP", "Noto Sans CJK SC",
