@@ -17,7 +17,7 @@ from learnkit.i18n import CONTENT_LOCALE_DIR, LOCALE_DIR, LANGUAGES, gettext_cod
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = {"learnkit": (ROOT / "learnkit", LOCALE_DIR), "checkers": (ROOT / "checkers", CONTENT_LOCALE_DIR)}
-PROBLEM_TEXT_FIELDS = ("prompt", "starter_message", "success", "relevant_message")
+PROBLEM_TEXT_FIELDS = ("prompt", "starter_message", "success", "relevant_message", "missing_message")
 
 
 def _code_messages(package_dir: Path) -> set:

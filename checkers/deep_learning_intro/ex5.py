@@ -100,6 +100,8 @@ q2 = ThoughtExperiment(
     prompt="Evaluate dropout",
     vars=["history"],
     diagnose=diagnose_dropout,
+    missing_message="Train the model first: `history` is not defined yet. Run the cells above, down to the one "
+                    "with `history = model.fit(...)`, then this one again.",
     hints=["Compare the validation curve with exercise 4, where it started rising around epoch 5."],
     solution="From the learning curves, you can see that the validation loss remains near a constant minimum "
              "even though the training loss continues to decrease. So we can see that adding dropout did prevent "
@@ -146,6 +148,8 @@ q4 = ThoughtExperiment(
     prompt="Evaluate batch normalization",
     vars=["history"],
     diagnose=diagnose_batchnorm,
+    missing_message="Train the batch-normalized model first: `history` is not defined yet. Run the cells above, "
+                    "down to the one with `history = model.fit(...)`, then this one again.",
     hints=["Did the batch-normalized model give a finite validation loss, where the first attempt gave NaN?"],
     solution="You can see that adding batch normalization was a big improvement on the first attempt! By "
              "adaptively scaling the data as it passes through the network, batch normalization can let you "

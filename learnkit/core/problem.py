@@ -273,12 +273,20 @@ class ThoughtExperiment(Problem):
     When ``vars`` are given, the student's objects must exist. ``diagnose(**values)``
     may return a short diagnosis of them (e.g. of their learning curves) or raise
     ``Unattempted`` when they are not the objects the question is about yet.
+    ``missing_message`` says what to do while a variable does not exist yet (its check cell
+    is often run before the cells that compute the variable: "Train the model first: …").
     """
 
     diagnose: Callable[..., str | None] | None = None
+    missing_message: str = ""
     kind = "thought"
 
     def judge(self, ns):
+        missing = [name for name in self.vars if name not in ns]
+        if missing:
+            raise Unattempted(self.missing_message or _(
+                "`{name}` is not defined yet: run the cells above that compute it, then this one again.").format(
+                name=missing[0]))
         values = self.fetch(ns)
         diagnosis = (self.diagnose(**values) or "") if self.diagnose else ""
         return Verdict(Status.CORRECT, _("Thought experiment: compare your reasoning with the solution."),
