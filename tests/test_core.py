@@ -349,3 +349,35 @@ def test_a_broken_checker_is_reported_as_broken_not_unknown(tmp_path, monkeypatc
                   '"source": "from checkers.zz_course.broken import *"}], "metadata": {}, "nbformat": 4, '
                   '"nbformat_minor": 5}')
     assert "is broken" in inspect(nb).problem
+
+
+def test_quiet_frameworks_ignores_the_keras_input_shape_warning_only(monkeypatch):
+    import sys
+    import warnings
+
+    from learnkit.core import quiet
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))  # the TensorFlow import hook stays in this test
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    keras_warning = ("Do not pass an `input_shape`/`input_dim` argument to a layer. When using Sequential models, "
+                     "prefer using an `Input(shape)` object as the first layer in the model instead.")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        quiet.quiet_frameworks()
+        warnings.warn_explicit(keras_warning, UserWarning, "dense.py", 107, module="keras.src.layers.core.dense")
+        warnings.warn_explicit("Another Keras warning", UserWarning, "dense.py", 108, module="keras.src.layers.core.dense")
+        warnings.warn_explicit(keras_warning, UserWarning, "mine.py", 1, module="mine")
+    assert [(str(w.message)[:20], w.filename) for w in seen] == [("Another Keras warnin", "dense.py"),
+                                                                 (keras_warning[:20], "mine.py")]
+
+
+def test_tensorflow_import_logs_are_dropped_and_other_stderr_kept(capfd):
+    import os
+
+    from learnkit.core.quiet import _without_import_logs
+    with _without_import_logs():
+        os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+                    b"I0000 00:00:1796318584.226864   20192 port.cc:153] oneDNN custom operations are on.\n"
+                    b"E0000 00:00:1796318584.3   20192 cuda_dnn.cc:8] Unable to register cuDNN factory\n"
+                    b"a real problem\n")
+    err = capfd.readouterr().err
+    assert err == "E0000 00:00:1796318584.3   20192 cuda_dnn.cc:8] Unable to register cuDNN factory\na real problem\n"
