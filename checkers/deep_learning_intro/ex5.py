@@ -4,7 +4,7 @@ Follows Kaggle's learntools exercise (seeds 000-002); q_1 also checks the input 
 which learntools forgets, and q_2/q_4 diagnose the student's own learning curves.
 """
 from learnkit.core import Code, Exercise, ThoughtExperiment, Unattempted
-from learnkit.i18n import content as _
+from learnkit.i18n import content as _, gap
 from learnkit.keras import (BatchNormalization, Dense, Dropout, KerasModelProblem, first_difference,
                             relevant_input_dim)
 from learnkit.keras import history as curves
@@ -91,8 +91,8 @@ def diagnose_batchnorm(history):
     text = curves.diagnose(facts)
     plain = [s for s in curves.seen_histories() if _is_plain_concrete(s)]
     if plain:
-        text += " " + curves.compare(curves.curve_facts(plain[-1].history), facts,
-                                     _("Without batch normalization"), _("with it"))
+        text += gap(text) + curves.compare(curves.curve_facts(plain[-1].history), facts,
+                                       _("Without batch normalization"), _("with it"))
     return text
 
 
