@@ -1,6 +1,8 @@
 """Message catalogs (GNU gettext). Every student-facing string goes through ``_`` or ``content``.
 
 * ``_(msg)`` — framework messages (domain ``learnkit``, catalogs in ``learnkit/locale``).
+* ``_n(singular, plural, n)`` — a framework message that counts something ("1 value" / "3 values"):
+  gettext's ``ngettext``, so each language picks its own form (zh-TW has one form for every n).
 * ``content(msg)`` — course content: prompts, hints, prose solutions and checker messages
   (domain ``checkers``, catalogs in ``checkers/locale``), translated when displayed.
 
@@ -67,6 +69,23 @@ def _(message: str) -> str:
     if lang == "en" or not message:
         return message
     return _translation("learnkit", str(LOCALE_DIR), lang).gettext(message)
+
+
+def _n(singular: str, plural: str, n: int) -> str:
+    """The form of a counting message for ``n`` (``ngettext``); format it yourself: ``.format(n=n)``."""
+    lang = language()
+    if lang == "en":
+        return singular if n == 1 else plural
+    return _translation("learnkit", str(LOCALE_DIR), lang).ngettext(singular, plural, n)
+
+
+FULL_WIDTH_ENDS = tuple("。！？；：，）」』")
+
+
+def gap(before: str) -> str:
+    """The space between two sentences of one message: " ", or nothing after Chinese punctuation
+    (``text + gap(text) + _("Another sentence.")``)."""
+    return "" if not before or before.endswith(FULL_WIDTH_ENDS) else " "
 
 
 def content(message: str) -> str:

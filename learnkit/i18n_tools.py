@@ -1,6 +1,7 @@
 """Maintaining the message catalogs: ``learnkit i18n update|compile|check``.
 
-Framework messages are the ``_("…")`` calls under ``learnkit/`` (extracted with Babel).
+Framework messages are the ``_("…")`` and ``_n("…", "…", n)`` calls under ``learnkit/`` (extracted
+with Babel; a counting message is a ``(singular, plural)`` pair, written with ``msgid_plural``).
 Course content is read from the live exercises under ``checkers/``: titles, prompts, hints,
 prose solutions and the static messages of each problem (``starter_message``, ``success``,
 ``mistakes``…), plus any ``_("…")`` call in checker code. Runtime needs only gettext and the
@@ -16,17 +17,34 @@ from learnkit.i18n import CONTENT_LOCALE_DIR, LOCALE_DIR, LANGUAGES, gettext_cod
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = {"learnkit": (ROOT / "learnkit", LOCALE_DIR), "checkers": (ROOT / "checkers", CONTENT_LOCALE_DIR)}
-PROBLEM_TEXT_FIELDS = ("prompt", "starter_message", "success", "relevant_message")
+PROBLEM_TEXT_FIELDS = ("prompt", "starter_message", "success", "relevant_message", "missing_message")
 
 
-def _code_messages(package_dir: Path) -> set[str]:
+def _code_messages(package_dir: Path) -> set:
+    """The ``_("…")`` messages (str) and ``_n("…", "…", n)`` pairs (tuple) in the package's code."""
     from babel.messages.extract import extract_from_dir
     found = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
-            str(package_dir), method_map=[("**.py", "python")], keywords={"_": None}):
+            str(package_dir), method_map=[("**.py", "python")], keywords={"_": None, "_n": (1, 2)}):
         if isinstance(message, str) and message:
             found.add(message)
+        elif isinstance(message, tuple) and len(message) == 2 and all(isinstance(m, str) and m for m in message):
+            found.add(message)
     return found
+
+
+def msgid(message) -> str:
+    """The catalog key of a message: itself, or the singular of a ``(singular, plural)`` pair."""
+    return message[0] if isinstance(message, tuple) else message
+
+
+def is_translated(entry) -> bool:
+    """A catalog entry with a translation (every plural form of a counting message)."""
+    if entry is None:
+        return False
+    if isinstance(entry.string, (tuple, list)):
+        return bool(entry.string) and all(entry.string)
+    return bool(entry.string)
 
 
 def content_messages(lang: str | None = None) -> set[str]:
@@ -94,11 +112,15 @@ def update(lang: str) -> dict[str, int]:
     for domain in DOMAINS:
         old = _read(domain, lang)
         new = Catalog(locale=gettext_code(lang), project="learnkit", domain=domain)
-        wanted = sorted(messages(domain))
-        for msgid in wanted:
-            prev = old.get(msgid)
-            new.add(msgid, prev.string if prev is not None else "")
-        added[domain] = sum(1 for m in wanted if old.get(m) is None)
+        wanted = sorted(messages(domain), key=msgid)
+        for message in wanted:
+            prev = old.get(msgid(message))
+            string = prev.string if prev is not None else ""
+            if isinstance(message, tuple) != isinstance(string, (tuple, list)):  # became (or stopped) counting
+                string = ""
+            new.add(message, string)
+        added[domain] = sum(1 for m in wanted if old.get(msgid(m)) is None
+                            or isinstance(m, tuple) != isinstance(old.get(msgid(m)).string, (tuple, list)))
         path = po_path(domain, lang)
         path.parent.mkdir(parents=True, exist_ok=True)
         with open(path, "wb") as f:
@@ -125,7 +147,8 @@ def check(lang: str) -> dict[str, list[str]]:
     problems = {}
     for domain in DOMAINS:
         catalog = _read(domain, lang)
-        missing = [m for m in sorted(messages(domain, lang)) if catalog.get(m) is None or not catalog.get(m).string]
+        missing = [msgid(m) for m in sorted(messages(domain, lang), key=msgid)
+                   if not is_translated(catalog.get(msgid(m)))]
         problems[domain] = missing
     return problems
 

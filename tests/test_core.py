@@ -1,5 +1,6 @@
 """learnkit.core: problem kinds, verdicts, containment of checker bugs, views, progress."""
 import json
+import re
 
 import numpy as np
 import pandas as pd
@@ -183,6 +184,36 @@ def test_views_display_plain_text_and_log_progress(exercise, capsys):
     assert "1 of 2 questions solved" in capsys.readouterr().out
 
 
+def test_bad_arguments_to_check_hint_and_solution_get_one_friendly_line(exercise, capsys):
+    ex, ns, g = exercise
+    q_1, q_2 = g["q_1"], g["q_2"]
+    calls = [(lambda: q_1.hint("x"), "`q_1.hint()` takes a hint number from 1 to 2"),
+             (lambda: q_1.hint(0), "from 1 to 2"), (lambda: q_1.hint(3), "from 1 to 2"),
+             (lambda: q_1.hint(1.5), "from 1 to 2"), (lambda: q_1.hint(True), "from 1 to 2"),
+             (lambda: q_1.hint(1, 2), "from 1 to 2"), (lambda: q_1.hint(m=1), "from 1 to 2"),
+             (lambda: q_1.solution(2), "`q_1.solution()` takes no arguments"),
+             (lambda: q_1.check(ns), "`q_1.check()` takes no arguments"),
+             (lambda: q_1.check(x=1), "`q_1.check()` takes no arguments"),
+             (lambda: q_2.hint("x"), "There is no hint for this question")]
+    for call, expected in calls:
+        call()
+        out = capsys.readouterr()
+        assert expected in out.out and out.out.count("\n") == 1 and "Traceback" not in out.out + out.err, out
+    assert not [r for r in progress.read("demo.ex") if r["event"] in ("hint", "solution")]  # nothing was shown
+    q_1.hint(np.int64(2))
+    assert "x = 1 works." in capsys.readouterr().out
+
+
+def test_counts_agree_with_their_nouns(capsys):
+    assert describe([1]) == "a list of 1 item" and describe((1, 2)) == "a tuple of 2 items"
+    assert describe({"a": 1}) == "a dict of 1 item" and describe(set()) == "a set of 0 items"
+    assert mismatch([1], [1, 2]) == "your answer has 1 item; expected 2."
+    one = Exercise("demo.one", "One", [CodingProblem(vars=["x"], check=_positive)])
+    binder.bind({})
+    one.progress()
+    assert "0 of 1 question solved" in capsys.readouterr().out
+
+
 def test_view_asserts(exercise):
     ex, ns, g = exercise
     g["q_1"].assert_check_unattempted()
@@ -205,6 +236,53 @@ def test_html_rendering_is_coloured_and_escaped():
     from learnkit.core.result import Result
     html = render.result(Result("q_1", Status.INCORRECT, "use `<Dense>`")).html
     assert "#c62828" in html and "<code>&lt;Dense&gt;</code>" in html
+
+
+def test_the_verdict_is_said_once_correct_not_correct_correct():
+    from learnkit import i18n
+    from learnkit.core import render
+    from learnkit.core.result import Result
+
+    def shown(message, status=Status.CORRECT):
+        out = render.result(Result("q_1", status, message))
+        return out.text, re.sub(r"<[^>]+>", "", out.html)
+
+    assert shown("Correct! Well done.") == ("Correct! Well done.", "Correct! Well done.")
+    assert shown("Correct!") == ("Correct!", "Correct!")
+    assert shown("Well done.") == ("Correct: Well done.", "Correct: Well done.")
+    assert shown("Correctly shaped.")[0] == "Correct: Correctly shaped."
+    assert shown("Incorrect. Try again.", Status.INCORRECT)[0] == "Incorrect. Try again."
+    with i18n.using("zh-TW"):
+        assert shown("正確！做得好。") == ("正確！做得好。", "正確！做得好。")
+        assert shown("Correct! Well done.")[0] == "Correct! Well done."  # an untranslated message
+    assert render.without_verdict(Status.CORRECT, "Correct! Well done.") == "Well done."
+    assert render.without_verdict(Status.CORRECT, "Correct!") == ""
+    assert render.without_verdict(Status.INCORRECT, "Correct! Well done.") == "Correct! Well done."
+
+
+def _lab(colour: str) -> tuple:
+    """CIE L*a*b* of a #rrggbb colour (D65)."""
+    rgb = [int(colour[i:i + 2], 16) / 255 for i in (1, 3, 5)]
+    r, g, b = [c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4 for c in rgb]
+    xyz = ((0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047, 0.2126 * r + 0.7152 * g + 0.0722 * b,
+           (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883)
+    fx, fy, fz = [v ** (1 / 3) if v > 0.008856 else 7.787 * v + 16 / 116 for v in xyz]
+    return 116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz), 0.2126 * r + 0.7152 * g + 0.0722 * b
+
+
+def test_verdict_hint_and_solution_colours_are_distinct_and_readable():
+    import itertools
+    import math
+
+    from learnkit.core import render
+    from learnkit.grading import report
+    palette = {str(s): c for s, c in render.COLOURS.items() if s is not Status.KILLED}  # killed = timeout's purple
+    palette.update(hint=render.HINT_COLOUR, solution=render.SOLUTION_COLOUR, missing=report.GREY)
+    for name, colour in palette.items():  # white text on it, or it as text on white: WCAG AA
+        assert 1.05 / (_lab(colour)[3] + 0.05) >= 4.5, (name, colour)
+    for (a, ca), (b, cb) in itertools.combinations(palette.items(), 2):  # CIE76 colour difference
+        assert math.dist(_lab(ca)[:3], _lab(cb)[:3]) >= 20, (a, ca, b, cb)
+    assert render.HINT_COLOUR in render.hint("x", 1, 2).html and render.SOLUTION_COLOUR in render.solution("x").html
 
 
 def test_progress_log_survives_torn_lines(tmp_path, monkeypatch):
@@ -271,3 +349,35 @@ def test_a_broken_checker_is_reported_as_broken_not_unknown(tmp_path, monkeypatc
                   '"source": "from checkers.zz_course.broken import *"}], "metadata": {}, "nbformat": 4, '
                   '"nbformat_minor": 5}')
     assert "is broken" in inspect(nb).problem
+
+
+def test_quiet_frameworks_ignores_the_keras_input_shape_warning_only(monkeypatch):
+    import sys
+    import warnings
+
+    from learnkit.core import quiet
+    monkeypatch.setattr(sys, "meta_path", list(sys.meta_path))  # the TensorFlow import hook stays in this test
+    monkeypatch.setenv("TF_CPP_MIN_LOG_LEVEL", "3")
+    keras_warning = ("Do not pass an `input_shape`/`input_dim` argument to a layer. When using Sequential models, "
+                     "prefer using an `Input(shape)` object as the first layer in the model instead.")
+    with warnings.catch_warnings(record=True) as seen:
+        warnings.simplefilter("always")
+        quiet.quiet_frameworks()
+        warnings.warn_explicit(keras_warning, UserWarning, "dense.py", 107, module="keras.src.layers.core.dense")
+        warnings.warn_explicit("Another Keras warning", UserWarning, "dense.py", 108, module="keras.src.layers.core.dense")
+        warnings.warn_explicit(keras_warning, UserWarning, "mine.py", 1, module="mine")
+    assert [(str(w.message)[:20], w.filename) for w in seen] == [("Another Keras warnin", "dense.py"),
+                                                                 (keras_warning[:20], "mine.py")]
+
+
+def test_tensorflow_import_logs_are_dropped_and_other_stderr_kept(capfd):
+    import os
+
+    from learnkit.core.quiet import _without_import_logs
+    with _without_import_logs():
+        os.write(2, b"WARNING: All log messages before absl::InitializeLog() is called are written to STDERR\n"
+                    b"I0000 00:00:1796318584.226864   20192 port.cc:153] oneDNN custom operations are on.\n"
+                    b"E0000 00:00:1796318584.3   20192 cuda_dnn.cc:8] Unable to register cuDNN factory\n"
+                    b"a real problem\n")
+    err = capfd.readouterr().err
+    assert err == "E0000 00:00:1796318584.3   20192 cuda_dnn.cc:8] Unable to register cuDNN factory\na real problem\n"

@@ -139,6 +139,7 @@ def test_early_stopping_difference_explains_inconsistent_runs(model):
     h.history["val_loss"] = [1.0, 1.1, 1.2, 1.3]
     why = early_stopping_difference(h, EarlyStoppingSpec(1))
     assert "would have stopped it after epoch 2" in why and "callbacks=[" in why
+    assert "did not improve in the epoch after it" in why  # patience=1: not "in the 1 epochs"
     h.params["epochs"] = 10
     h.history["val_loss"] = [1.0, 0.9, 0.8, 0.7]
     assert "stopped after 4 of 10" in early_stopping_difference(h, EarlyStoppingSpec(2))

@@ -217,6 +217,17 @@ def test_q2_diagnoses_the_dropout_history_and_ignores_the_starter_history():
     assert verdict("q_2", history=42).status is Status.INCORRECT
 
 
+def test_the_credit_cells_say_what_is_missing_before_training():
+    from learnkit import i18n
+    for q in ("q_2", "q_4"):
+        r = verdict(q)
+        assert r.status is Status.UNATTEMPTED and "Train the" in r.message, r.message
+        assert "`history` is not defined yet" in r.message and "write your answer" not in r.message
+        with i18n.using("zh-TW"):
+            zh = verdict(q).message
+        assert "`history`" in zh and "訓練" in zh and "Train" not in zh, zh
+
+
 def test_q4_compares_with_the_unnormalized_run():
     from learnkit.keras import history as curves
     curves.log.clear() if hasattr(curves.log, "clear") else None

@@ -187,6 +187,12 @@ def test_no_validation_key_falls_back_to_training_loss():
     assert "validation_split" in text
 
 
+def test_one_epoch_is_one_epoch():
+    assert diagnose(curve_facts({"loss": [0.9]})).startswith("Your training loss went from 0.9000 to 0.9000 over 1 epoch.")
+    assert diagnose(curve_facts({"loss": [0.9, 0.8]})).startswith("Your training loss went from 0.9000 to 0.8000 over "
+                                                                   "2 epochs.")
+
+
 def test_custom_keys():
     h = dict(overfit_curve())
     h = {"mae": h["loss"], "val_mae": h["val_loss"], "loss": [1.0] * 50}

@@ -11,6 +11,7 @@ import re
 import string
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from learnkit import i18n
@@ -37,7 +38,19 @@ def _catalog(domain: str):
 
 
 def _translated(domain: str):
-    return [m for m in _catalog(domain) if m.id and m.string]
+    return [m for m in _catalog(domain) if m.id and i18n_tools.is_translated(m)]
+
+
+def _pairs(m) -> list[tuple[str, str]]:
+    """(msgid, msgstr) of an entry; a counting message pairs each form with the English plural
+    (zh-TW has one form, used for every n)."""
+    if isinstance(m.id, tuple):
+        return [(m.id[1], form) for form in m.string]
+    return [(m.id, m.string)]
+
+
+def _strings(m) -> list[str]:
+    return list(m.string) if isinstance(m.string, (tuple, list)) else [m.string]
 
 
 def _fields(text: str) -> list[str]:
@@ -58,6 +71,7 @@ def test_template_words_are_extracted():
     for tpl in TEMPLATES.glob("*.j2"):
         text = tpl.read_text(encoding="utf-8")
         used |= set(re.findall(r'\b_\(\s*"([^"]+)"\s*\)', text)) | set(re.findall(r"\b_\(\s*'([^']+)'\s*\)", text))
+        used |= set(re.findall(r'\b_n\(\s*"([^"]+)"\s*,\s*"([^"]+)"', text))  # counting messages
     assert used, "no _() in the templates?"
     listed = _listed_template_messages()
     assert used == listed, {"in templates only": used - listed, "listed only": listed - used}
@@ -68,8 +82,9 @@ def _listed_template_messages() -> set[str]:
     import inspect
     from learnkit.grading import report
     tree = ast.parse(inspect.getsource(report._template_messages))
-    return {node.args[0].value for node in ast.walk(tree) if isinstance(node, ast.Call)
-            and getattr(node.func, "id", None) == "_" and isinstance(node.args[0], ast.Constant)}
+    calls = [node for node in ast.walk(tree) if isinstance(node, ast.Call) and isinstance(node.args[0], ast.Constant)]
+    return ({node.args[0].value for node in calls if getattr(node.func, "id", None) == "_"}
+            | {(node.args[0].value, node.args[1].value) for node in calls if getattr(node.func, "id", None) == "_n"})
 
 
 # -- (b) the committed .mo files are compiled from the .po files ----------------------------
@@ -94,27 +109,27 @@ def test_mo_files_are_up_to_date(domain, tmp_path):
 @pytest.mark.parametrize("domain", sorted(i18n_tools.DOMAINS))
 def test_translations_keep_placeholders_code_and_edges(domain):
     bad = []
-    for m in _translated(domain):
-        if _fields(m.id) != _fields(m.string):
-            bad.append(("placeholders", m.id, m.string))
-        if sorted(re.findall(r"`[^`]*`", m.id)) != sorted(re.findall(r"`[^`]*`", m.string)):
-            bad.append(("`code`", m.id, m.string))
-        if (m.id[:1].isspace(), m.id[-1:].isspace()) != (m.string[:1].isspace(), m.string[-1:].isspace()):
-            bad.append(("leading/trailing space", m.id, m.string))
-        if m.id.count("\n") != m.string.count("\n"):
-            bad.append(("line breaks", m.id, m.string))
+    for mid, mstr in (pair for m in _translated(domain) for pair in _pairs(m)):
+        if _fields(mid) != _fields(mstr):
+            bad.append(("placeholders", mid, mstr))
+        if sorted(re.findall(r"`[^`]*`", mid)) != sorted(re.findall(r"`[^`]*`", mstr)):
+            bad.append(("`code`", mid, mstr))
+        if (mid[:1].isspace(), mid[-1:].isspace()) != (mstr[:1].isspace(), mstr[-1:].isspace()):
+            bad.append(("leading/trailing space", mid, mstr))
+        if mid.count("\n") != mstr.count("\n"):
+            bad.append(("line breaks", mid, mstr))
     assert not bad, "\n".join(map(repr, bad))
 
 
 def test_translated_templates_format_like_the_originals():
     """Every translated framework message formats with the arguments its msgid takes."""
-    for m in _translated("learnkit"):
-        args = {f.strip("{}").split("!")[0].split(":")[0] for f in _fields(m.id)}
+    for mid, mstr in (pair for m in _translated("learnkit") for pair in _pairs(m)):
+        args = {f.strip("{}").split("!")[0].split(":")[0] for f in _fields(mid)}
         if not args or any(not a.isidentifier() for a in args):
             continue  # positional fields: same list as the msgid (checked above)
         values = {a: 1234 for a in args}
-        m.id.format(**values)
-        m.string.format(**values)
+        mid.format(**values)
+        mstr.format(**values)
 
 
 def test_zh_tw_uses_the_course_terminology():
@@ -122,7 +137,7 @@ def test_zh_tw_uses_the_course_terminology():
     assert strings["validation loss"] == "驗證損失" and strings["epoch"] == "時期"
     assert "過度擬合" in strings["Your validation loss reached its minimum {min} at epoch {best}, then rose by {gap} "
                              "by epoch {n} — the model overfits after epoch {best}."]
-    every = "\n".join(strings.values()) + "\n".join(m.string for m in _translated("checkers"))
+    every = "\n".join(s for m in _translated("learnkit") + _translated("checkers") for s in _strings(m))
     for mainland, taiwan in (("批量", "批次"), ("歸一化", "正規化"), ("數據", "資料"), ("過擬合", "過度擬合"),
                              ("默認", "預設"), ("文件", "檔案"), ("信息", "訊息"), ("具體資料", "Concrete 資料")):
         assert mainland not in every, f"use {taiwan} rather than {mainland}"
@@ -192,6 +207,64 @@ def test_history_diagnosis_in_chinese():
         compared = history.compare(nan, _overfitting_curve())
     assert HAN.search(text) and "過度擬合" in text and "第 4 個時期" in text and "0.6600" in text, text
     assert compared.startswith("第一次執行時，每個時期都得到 NaN；"), compared
+
+
+# -- (d') counting messages -------------------------------------------------------------------
+def test_counting_messages_pick_their_plural_form():
+    from learnkit.i18n import _n
+    assert _n("{n} value", "{n} values", 1).format(n=1) == "1 value"
+    assert _n("{n} value", "{n} values", 0).format(n=0) == "0 values"
+    assert _n("{n} value", "{n} values", 3).format(n=3) == "3 values"
+    with i18n.using("fr"):  # no catalog: English forms
+        assert _n("{n} value", "{n} values", 1) == "{n} value"
+    assert _catalog("learnkit").num_plurals == 1  # zh-TW: one form for every n
+
+
+def test_values_are_described_in_chinese():
+    from learnkit.core import CodingProblem, Exercise, binder, evaluate
+    from learnkit.core.compare import describe, mismatch
+
+    class Sequential:
+        def __repr__(self):
+            return "<Sequential name=sequential>"
+
+    def positive(x):
+        assert x > 0
+
+    with i18n.using(LANG):
+        assert describe(5) == "整數 5" and describe(2.5) == "浮點數 2.5" and describe("ab") == "字串 'ab'"
+        assert describe(True) == "布林值 True" and describe([1]) == "含 1 個元素的串列"
+        assert describe(Sequential()) == "Sequential 物件（<Sequential name=sequential>）"
+        assert describe(np.float32(1.5)).startswith("numpy float32 數值")
+        for text in (mismatch("x", 5), mismatch([1], [1, 2]), mismatch(5, [1, 2]),
+                     evaluate(CodingProblem(vars=["x"], check=positive, types={"x": int}), {"x": "five"}, "q_1").message):
+            assert HAN.search(text) and not re.search(r"\b(an?|your|answer|int|str|list|should)\b", text), text
+    assert describe(5) == "an int (5)" and describe(Sequential()) == "a Sequential (<Sequential name=sequential>)"
+
+
+def test_sentences_of_a_chinese_message_are_not_spaced():
+    from learnkit.core.trajectory import check_trajectory
+    assert i18n.gap("Right.") == " " and i18n.gap("正確。") == "" and i18n.gap("") == ""
+    ref = [12.500011332809981, 11.812532530355767, 11.125077405284333]
+    with i18n.using(LANG):
+        ok = check_trajectory(np.array(ref, dtype=np.float16), ref, name="`costs`")
+    assert "。你的值是 float16" in ok and "。 " not in ok, ok
+
+
+def test_progress_speaks_chinese(capsys):
+    from learnkit.core import CodingProblem, Exercise, binder
+    ex = Exercise("demo.zh", "Demo", [CodingProblem(vars=["x"], check=lambda x: None),
+                                      CodingProblem(vars=["y"], check=lambda y: None)])
+    g = {}
+    ex.export(g)
+    binder.bind({"x": 1})
+    with i18n.using(LANG):
+        g["q_1"].check()
+        capsys.readouterr()
+        g["progress"]()
+    out = capsys.readouterr().out
+    assert "正確" in out and "尚未作答" in out, out
+    assert not re.search(r"\b(correct|unattempted)\b", out), out
 
 
 # -- (e) choosing the language ----------------------------------------------------------------

@@ -196,7 +196,7 @@ def test_model_checkpoint_and_generic_callback_facts(tmp_path):
         callback_facts("early")
 
 
-@pytest.mark.parametrize("value, shown", [(5, "an int (5)"), (None, "None"), ([layers.Dense(1)], "a list of 1 items"),
+@pytest.mark.parametrize("value, shown", [(5, "an int (5)"), (None, "None"), ([layers.Dense(1)], "a list of 1 item"),
                                           ("model", "a str ('model')")])
 def test_not_a_model(value, shown):
     with pytest.raises(NotAModel) as e:

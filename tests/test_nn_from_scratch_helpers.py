@@ -195,3 +195,92 @@ def test_plot_curves_and_show_epochs_never_raise(capsys):
     assert "epoch 1: 4.00, epoch 4: 0.50, epoch 9: not reached" in out
     assert "nothing to plot yet" in out and "nothing to show yet" in out and "cannot show it" in out
     plt.close("all")
+
+
+# -- trajectories: precision, order of the checks, size (issue 14 item 4) -----------------------------
+SPREADSHEET = [12.500011332809981, 11.812532530355767, 11.125077405284333, 10.437672356927308]
+
+
+def test_mismatch_shows_enough_digits_to_tell_the_values_apart():
+    msg = trajectory_mismatch([12.500011332809981, 11.8125, 11.125, 10.4375], SPREADSHEET)
+    assert "yours is 11.8125, it should be 11.81253" in msg  # not "11.8125, it should be 11.8125"
+    assert "for epoch 0 but" in msg  # not "epochs 0 to 0"
+    msg = trajectory_mismatch([5.0, 2.0], [4.99999, 2.0])
+    assert "starts at 5 (epoch 0), but it should start at 4.99999" in msg
+
+
+def test_float16_costs_agree_to_float16_precision_and_are_accepted_with_a_note():
+    p = TrajectoryProblem(var="costs", reference=SPREADSHEET, decreasing=True, success="Correct! Well trained.")
+    for costs in (np.array(SPREADSHEET, dtype=np.float16), [np.float16(c) for c in SPREADSHEET]):
+        r = judge(p, costs=costs)
+        assert r.status is Status.CORRECT, r.message
+        assert r.message.startswith("Correct! Well trained.") and "float16" in r.message
+        assert "3 significant digits" in r.message
+    assert "float16" not in judge(p, costs=np.array(SPREADSHEET, dtype=np.float32)).message
+    assert "float16" not in judge(p, costs=SPREADSHEET).message
+
+
+def test_float16_costs_that_really_differ_are_rejected_naming_float16():
+    wrong = np.array([12.5, 11.8, 11.0, 10.0], dtype=np.float16)
+    r = judge(TrajectoryProblem(var="costs", reference=SPREADSHEET), costs=wrong)
+    assert r.status is Status.INCORRECT
+    assert "yours is 11.8, it should be 11.81" in r.message and "float16" in r.message
+    assert "float64" in r.message
+
+
+def test_the_length_is_checked_before_the_values_go_down():
+    p = TrajectoryProblem(var="costs", reference=REF, decreasing=True)
+    for costs in (REF + [0.5, 0.5], REF + [0.6], REF[:3]):
+        r = judge(p, costs=costs)
+        assert r.status is Status.INCORRECT and f"has {len(costs)} values; it should have 4" in r.message, r.message
+
+
+class _Huge:
+    """A sequence far too long to walk: reading past its first values fails the test."""
+
+    def __init__(self, n, head):
+        self.n, self.head = n, list(head)
+
+    def __len__(self):
+        return self.n
+
+    def __getitem__(self, i):
+        if isinstance(i, slice):
+            start, stop, step = i.indices(self.n)
+            assert stop <= 1000 and step == 1, f"read {i}"
+            return [self.__getitem__(k) for k in range(start, stop)]
+        assert i < 1000, f"read element {i}"
+        return self.head[i] if i < len(self.head) else 0.0
+
+    def __iter__(self):
+        raise AssertionError("iterated over every element")
+
+
+def test_huge_trajectories_are_judged_without_walking_every_value(monkeypatch):
+    from learnkit.core import trajectory
+    monkeypatch.setattr(trajectory, "MAX_EXAMINED", 500)  # what `decreasing` reads of a longer run
+    huge = _Huge(10**9, REF + [0.25, 0.125])
+    assert "has 1,000,000,000 values; it should have 4" in trajectory_mismatch(huge, REF)
+    assert trajectory_mismatch(huge, REF, length="at_least") is None
+    with pytest.raises(Incorrect, match="1,000,000,000 values"):
+        check_trajectory(huge, REF, name="x", decreasing=True)
+    with pytest.raises(Incorrect, match="at epoch 7 it went from 0 to 0"):
+        check_trajectory(huge, REF, name="x", length="at_least", decreasing=True)
+    assert "Correct" in check_trajectory(_Huge(10**9, np.linspace(9, 1, 999)), np.linspace(9, 1, 999)[:4],
+                                         name="x", length="at_least", decreasing=True)
+    with pytest.raises(Incorrect, match="has 10,000,000 values; it should have 4"):
+        check_trajectory(np.zeros(10**7), REF, name="x", decreasing=True)  # benchmarks/trajectory.py times it
+    r = judge(TrajectoryProblem(var="costs", reference=REF, decreasing=True), costs=np.zeros(10**6))
+    assert "has 1,000,000 values; it should have 4" in r.message  # (via the facts, as q_1.check() does)
+    assert "has 1 value; it should have 4, one per epoch (epochs 0 to 3)" in trajectory_mismatch([4.0], REF)
+
+
+def test_trajectory_messages_in_chinese_name_epochs_in_chinese():
+    from learnkit import i18n
+    with i18n.using("zh-TW"):
+        msg = trajectory_mismatch([12.500011332809981, 11.8125, 11.125, 10.4375], SPREADSHEET)
+        length = trajectory_mismatch([4.0], REF, start=1, label="update")
+        ok = check_trajectory(np.array(SPREADSHEET, dtype=np.float16), SPREADSHEET, name="`costs`")
+    assert "第 0 個時期" in msg and "第 1 個時期" in msg and "11.81253" in msg and "epoch" not in msg, msg
+    assert "第 1 到第 4 個更新步驟" in length and "update" not in length, length
+    assert "float16" in ok and "有效數字" in ok and "epoch" not in ok, ok

@@ -122,7 +122,7 @@ def test_run_problems_are_prominent(reports):
     assert 'class="banner run"' in carol and "memory limit (4 GiB) exceeded" in carol
     assert carol.count(status_label(Status.KILLED)) >= 5  # banner + 4 questions
     index = reports.read_text(encoding="utf-8")
-    assert "3 submission(s) did not run to the end" in index
+    assert "3 submissions did not run to the end" in index
     assert 'class="banner run"' not in _page(reports, "alice").read_text(encoding="utf-8")
 
 
@@ -204,7 +204,7 @@ def test_pages_render_in_chromium(reports, tmp_path):
 
     index_dom = browser.dump_dom(reports.as_uri())
     for text in ("Class summary", "Score distribution", "Pass rate", "Failures by kind", "Students",
-                 "3 submission(s) did not run to the end", status_label(Status.TIMEOUT)):
+                 "3 submissions did not run to the end", status_label(Status.TIMEOUT)):
         assert text in index_dom, text
     page = _page(reports, "alice")
     dom = browser.dump_dom(page.as_uri())
@@ -227,4 +227,18 @@ def test_unknown_exercise_with_the_graders_star_row(tmp_path):
     index = write_reports(gb, tmp_path / "out")
     page = (index.parent / "feedback" / "zed__nohash.html").read_text(encoding="utf-8")
     assert "Unknown exercise" in page and "&lt;bad&gt; json" in page and "The notebook could not be graded" in page
-    assert "1 submission(s) did not run to the end" in index.read_text(encoding="utf-8")
+    assert "0 of 1 question correct" in page
+    assert "1 submission did not run to the end" in index.read_text(encoding="utf-8")
+
+
+def test_a_correct_message_does_not_repeat_the_verdict(tmp_path):
+    gb = Gradebook(tmp_path / "gradebook.sqlite")
+    results = _results({"q_1": "correct", "q_2": "correct", "q_3": "incorrect"},
+                       {"q_1": "Correct! Two 30% Dropout layers follow.", "q_2": "Correct!", "q_3": "Not yet."})
+    _grade(gb, "subs/fay/ex5.ipynb", "f" * 64, "fay", "ok", "", results)
+    text = _page(write_reports(gb, tmp_path / "out"), "fay").read_text(encoding="utf-8")
+    gb.close()
+    sections = dict(re.findall(r'<section class="question" id="(q_\d)"(.*?)</section>', text, re.S))
+    assert "<p>Two 30% Dropout layers follow.</p>" in sections["q_1"] and "Correct!" not in sections["q_1"]
+    assert "Correct!" not in sections["q_2"] and "<p>" not in sections["q_2"]  # (only the <p class="hint">)
+    assert "<p>Not yet.</p>" in sections["q_3"]

@@ -4,7 +4,7 @@ Follows Kaggle's learntools exercise (seeds 000-002); q_1 also checks the input 
 which learntools forgets, and q_2/q_4 diagnose the student's own learning curves.
 """
 from learnkit.core import Code, Exercise, ThoughtExperiment, Unattempted
-from learnkit.i18n import content as _
+from learnkit.i18n import content as _, gap
 from learnkit.keras import (BatchNormalization, Dense, Dropout, KerasModelProblem, first_difference,
                             relevant_input_dim)
 from learnkit.keras import history as curves
@@ -91,8 +91,8 @@ def diagnose_batchnorm(history):
     text = curves.diagnose(facts)
     plain = [s for s in curves.seen_histories() if _is_plain_concrete(s)]
     if plain:
-        text += " " + curves.compare(curves.curve_facts(plain[-1].history), facts,
-                                     _("Without batch normalization"), _("with it"))
+        text += gap(text) + curves.compare(curves.curve_facts(plain[-1].history), facts,
+                                       _("Without batch normalization"), _("with it"))
     return text
 
 
@@ -100,6 +100,8 @@ q2 = ThoughtExperiment(
     prompt="Evaluate dropout",
     vars=["history"],
     diagnose=diagnose_dropout,
+    missing_message="Train the model first: `history` is not defined yet. Run the cells above, down to the one "
+                    "with `history = model.fit(...)`, then this one again.",
     hints=["Compare the validation curve with exercise 4, where it started rising around epoch 5."],
     solution="From the learning curves, you can see that the validation loss remains near a constant minimum "
              "even though the training loss continues to decrease. So we can see that adding dropout did prevent "
@@ -146,6 +148,8 @@ q4 = ThoughtExperiment(
     prompt="Evaluate batch normalization",
     vars=["history"],
     diagnose=diagnose_batchnorm,
+    missing_message="Train the batch-normalized model first: `history` is not defined yet. Run the cells above, "
+                    "down to the one with `history = model.fit(...)`, then this one again.",
     hints=["Did the batch-normalized model give a finite validation loss, where the first attempt gave NaN?"],
     solution="You can see that adding batch normalization was a big improvement on the first attempt! By "
              "adaptively scaling the data as it passes through the network, batch normalization can let you "

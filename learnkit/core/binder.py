@@ -19,12 +19,15 @@ class NotBound(RuntimeError):
 
 
 def bind(namespace: MutableMapping[str, Any], lang: str | None = None) -> None:
-    """Remember the notebook's globals and watch executed cells (in IPython).
+    """Remember the notebook's globals and watch executed cells (in IPython); quiet framework noise
+    (``learnkit.core.quiet``).
 
     ``lang`` (e.g. ``"zh-TW"``) chooses the language of feedback; default ``LEARNKIT_LANG``.
     """
     global _namespace
     _namespace = namespace
+    from learnkit.core.quiet import quiet_frameworks
+    quiet_frameworks()  # no Keras `input_shape=` warnings, no TensorFlow import logs in the cells
     if lang:
         from learnkit.i18n import set_language
         set_language(lang)

@@ -8,7 +8,7 @@ from __future__ import annotations
 import math
 import numbers
 
-from learnkit.i18n import _
+from learnkit.i18n import _, _n
 
 MAX_REPR = 60
 
@@ -23,7 +23,7 @@ def short_repr(value, limit: int = MAX_REPR) -> str:
 
 
 def describe(value) -> str:
-    """'an int (5)', 'a list of 3 items', 'a numpy array of shape (2, 3)'…"""
+    """'an int (5)', 'a list of 3 items', 'a numpy array of shape (2, 3)'… in the current language."""
     np = _numpy()
     pd = _pandas()
     if value is None:
@@ -38,12 +38,46 @@ def describe(value) -> str:
     if np is not None and isinstance(value, np.ndarray):
         return _("a numpy array of shape {shape}").format(shape=value.shape)
     if isinstance(value, (list, tuple, dict, set)):
-        return _("a {type} of {n} items").format(type=type(value).__name__, n=len(value))
+        return _container(value).format(n=len(value))
     if callable(value) and hasattr(value, "__name__"):
         return _("the function {name}").format(name=value.__name__)
+    shown = short_repr(value, 30)
+    if np is not None and isinstance(value, np.generic):
+        return _("a numpy {dtype} ({value})").format(dtype=value.dtype.name, value=shown)
+    for cls, phrase in _builtin_values():
+        if type(value) is cls:
+            return phrase.format(value=shown)
     name = type(value).__name__
-    article = "an" if name[:1].lower() in "aeiou" else "a"
-    return f"{article} {name} ({short_repr(value, 30)})"
+    if name[:1].lower() in "aeiou":
+        return _("an {type} ({value})").format(type=name, value=shown)
+    return _("a {type} ({value})").format(type=name, value=shown)
+
+
+def _builtin_values() -> tuple:
+    """"an int (5)": the phrase of each Python type a student's answer often is, in the current language."""
+    return ((int, _("an int ({value})")), (float, _("a float ({value})")), (str, _("a str ({value})")),
+            (bool, _("a bool ({value})")), (complex, _("a complex ({value})")), (bytes, _("a bytes ({value})")))
+
+
+def type_phrase(expected) -> str:
+    """"an int", "a float", "a DataFrame": what a value of type ``expected`` is called, in the current language."""
+    names = {int: _("an int"), float: _("a float"), str: _("a str"), bool: _("a bool"), list: _("a list"),
+             tuple: _("a tuple"), dict: _("a dict"), set: _("a set")}
+    if expected in names:
+        return names[expected]
+    name = getattr(expected, "__name__", str(expected))
+    return (_("an {type}") if name[:1].lower() in "aeiou" else _("a {type}")).format(type=name)
+
+
+def _container(value) -> str:
+    n = len(value)
+    if isinstance(value, list):
+        return _n("a list of {n} item", "a list of {n} items", n)
+    if isinstance(value, tuple):
+        return _n("a tuple of {n} item", "a tuple of {n} items", n)
+    if isinstance(value, dict):
+        return _n("a dict of {n} item", "a dict of {n} items", n)
+    return _n("a set of {n} item", "a set of {n} items", n)
 
 
 def _numpy():
@@ -69,8 +103,10 @@ def _close(a: float, b: float, rtol: float, atol: float) -> bool:
     return abs(a - b) <= atol + rtol * abs(b)
 
 
-def mismatch(actual, expected, rtol: float = 1e-6, atol: float = 1e-9, name: str = "your answer") -> str | None:
-    """None if ``actual`` equals ``expected`` within tolerance, else a reason."""
+def mismatch(actual, expected, rtol: float = 1e-6, atol: float = 1e-9, name: str | None = None) -> str | None:
+    """None if ``actual`` equals ``expected`` within tolerance, else a reason (about ``name``: "your answer")."""
+    if name is None:
+        name = _("your answer")
     np = _numpy()
     pd = _pandas()
 
@@ -123,7 +159,8 @@ def mismatch(actual, expected, rtol: float = 1e-6, atol: float = 1e-9, name: str
             return _("{name} should be {expected}; it is {actual}.").format(
                 name=name, expected=describe(expected), actual=describe(actual))
         if len(actual) != len(expected):
-            return _("{name} has {a} items; expected {e}.").format(name=name, a=len(actual), e=len(expected))
+            return _n("{name} has {a} item; expected {e}.", "{name} has {a} items; expected {e}.", len(actual)).format(
+                name=name, a=len(actual), e=len(expected))
         for i, (x, y) in enumerate(zip(actual, expected)):
             why = mismatch(x, y, rtol, atol, name=f"{name}[{i}]")
             if why:

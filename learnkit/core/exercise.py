@@ -9,9 +9,9 @@ from typing import Any, Mapping, Sequence
 from learnkit.core import earlier, progress, render
 from learnkit.core.placeholder import PLACEHOLDER
 from learnkit.core.problem import Problem, evaluate
-from learnkit.core.result import Result
+from learnkit.core.result import Result, Status
 from learnkit.core.view import ProblemView
-from learnkit.i18n import _, content
+from learnkit.i18n import _, _n, content
 
 
 class Exercise:
@@ -40,10 +40,11 @@ class Exercise:
     def progress(self) -> None:
         """Show the student's progress on this exercise from the local log."""
         s = progress.summary(self.id, self.questions)
-        rows = [[q, s[q]["status"], "✔" if s[q]["ever_correct"] else "", s[q]["hints"],
+        rows = [[q, _status(s[q]["status"]), "✔" if s[q]["ever_correct"] else "", s[q]["hints"],
                  "✔" if s[q]["solution"] else ""] for q in self.questions]
         done = sum(1 for q in self.questions if s[q]["ever_correct"])
-        title = _("{title}: {done} of {n} questions solved").format(title=content(self.title), done=done, n=len(rows))
+        title = _n("{title}: {done} of {n} question solved", "{title}: {done} of {n} questions solved", len(rows)).format(
+            title=content(self.title), done=done, n=len(rows))
         render.show(render.table(title, [_("question"), _("last check"), _("solved"), _("hints"), _("solution")], rows))
 
     def export(self, module_globals: dict) -> None:
@@ -53,6 +54,14 @@ class Exercise:
         module_globals["exercise"] = self
         module_globals["progress"] = self.progress
         module_globals["__all__"] = [*self.views, "____", "progress"]
+
+
+def _status(status: str) -> str:
+    """A logged status ("unattempted") as the student reads it ("Not attempted yet", "尚未作答")."""
+    try:
+        return render.status_label(Status(status))
+    except ValueError:  # a log line written by another version
+        return str(status)
 
 
 EXERCISE_ID = re.compile(r"^[A-Za-z_]\w*(\.[A-Za-z_]\w*)+$", re.ASCII)

@@ -28,7 +28,7 @@ from learnkit.core.functions import (Case, as_case, call_text, check_function, r
 from learnkit.core.placeholder import is_placeholder, uses_blank
 from learnkit.core.problem import FunctionProblem, Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
-from learnkit.i18n import _
+from learnkit.i18n import _, _n
 
 BLANK = "____"
 
@@ -109,7 +109,9 @@ class CheckedFunctionProblem(FunctionProblem):
         fn = fetch_values(self, ns)[self.var]
         n = check_function(fn, self.var, self.reference, self.cases, rtol=self.rtol, atol=self.atol,
                            mistakes=self.mistakes, pure=self.pure, compare=self.compare)
-        return Verdict(Status.CORRECT, self.success or _("Correct! Your function works on {n} hidden test inputs.").format(n=n))
+        return Verdict(Status.CORRECT, self.success or _n("Correct! Your function works on {n} hidden test input.",
+                                                          "Correct! Your function works on {n} hidden test inputs.",
+                                                          n).format(n=n))
 
 
 def keys_compare(keys: Sequence[str], rtol: float = 1e-6, atol: float = 1e-9, *, what: str = "dict",

@@ -45,7 +45,9 @@ class AxesFact:
         return self._title
 
     def fact_description(self) -> str:
-        return f"matplotlib axes with {len(self._lines)} line(s)"
+        from learnkit.i18n import _n
+        return _n("matplotlib axes with {n} line", "matplotlib axes with {n} lines", len(self._lines)).format(
+            n=len(self._lines))
 
 
 def is_axes(value) -> bool:

@@ -13,10 +13,10 @@ from types import MappingProxyType
 from typing import Any, Callable, Mapping, Sequence
 
 from learnkit.core import earlier, facts
-from learnkit.core.compare import describe, mismatch, short_repr
+from learnkit.core.compare import describe, mismatch, short_repr, type_phrase
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.result import Result, Status
-from learnkit.i18n import _, content
+from learnkit.i18n import _, _n, content
 
 
 class Incorrect(Exception):
@@ -189,8 +189,7 @@ def _check_types(values: Mapping[str, Any], types: Mapping[str, Any]) -> None:
                 and isinstance(expected[1], str):
             ok, wanted = bool(expected[0](value)), expected[1]
         else:
-            ok, wanted = isinstance(value, expected), _("a {type}").format(
-                type=getattr(expected, "__name__", str(expected)))
+            ok, wanted = isinstance(value, expected), type_phrase(expected)
         if not ok:
             raise Incorrect(_("`{name}` should be {wanted}; yours is {actual}.").format(
                 name=name, wanted=wanted, actual=describe(value)))
@@ -263,7 +262,9 @@ class FunctionProblem(Problem):
         from learnkit.core.functions import check_function
         n = check_function(self.fetch(ns)[self.var], self.var, self.reference, self.cases, rtol=self.rtol,
                            atol=self.atol, pure=self.pure)
-        return Verdict(Status.CORRECT, _("Correct! Your function works on {n} hidden test inputs.").format(n=n))
+        return Verdict(Status.CORRECT, _n("Correct! Your function works on {n} hidden test input.",
+                                          "Correct! Your function works on {n} hidden test inputs.",
+                                          n).format(n=n))
 
 
 @dataclass(kw_only=True)
@@ -273,12 +274,20 @@ class ThoughtExperiment(Problem):
     When ``vars`` are given, the student's objects must exist. ``diagnose(**values)``
     may return a short diagnosis of them (e.g. of their learning curves) or raise
     ``Unattempted`` when they are not the objects the question is about yet.
+    ``missing_message`` says what to do while a variable does not exist yet (its check cell
+    is often run before the cells that compute the variable: "Train the model first: …").
     """
 
     diagnose: Callable[..., str | None] | None = None
+    missing_message: str = ""
     kind = "thought"
 
     def judge(self, ns):
+        missing = [name for name in self.vars if name not in ns]
+        if missing:
+            raise Unattempted(self.missing_message or _(
+                "`{name}` is not defined yet: run the cells above that compute it, then this one again.").format(
+                name=missing[0]))
         values = self.fetch(ns)
         diagnosis = (self.diagnose(**values) or "") if self.diagnose else ""
         return Verdict(Status.CORRECT, _("Thought experiment: compare your reasoning with the solution."),

@@ -9,6 +9,8 @@ blanks, so given code runs in the unmodified exercise notebook.
 """
 from __future__ import annotations
 
+import itertools
+import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
@@ -18,32 +20,104 @@ from learnkit.core.compare import describe
 from learnkit.core.numeric import contains_blank, fetch_values
 from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
-from learnkit.i18n import _
+from learnkit.i18n import _, _n, content, gap
+
+
+#: the most values ``decreasing`` examines (a longer list is judged on its first ones); values are
+#: otherwise compared with the reference only, so at most ``len(reference)`` of them are converted,
+#: and a list of the wrong length is told so before any value is read.
+MAX_EXAMINED = 1_000_000
 
 
 def fmt(x: float) -> str:
     return f"{x:.6g}"
 
 
-def as_series(values, name: str = "the values") -> np.ndarray:
-    """A 1-D float array from a list/array of numbers (0-d or one-element arrays are fine).
+def fmt_apart(a: float, b: float, dtype=None) -> tuple[str, str]:
+    """``a`` (the student's value) and ``b`` with enough significant digits to tell them apart.
 
-    Raises ``Incorrect`` with a message naming ``name`` when that is impossible.
+    ``dtype`` is the student's low-precision float type (float16…): ``a`` is then written as
+    numpy prints it in that type ("11.8"), as the student sees it.
     """
+    sa = sb = ""
+    for digits in range(6, 18):
+        sa = str(dtype.type(a)) if dtype is not None else f"{a:.{digits}g}"
+        sb = f"{b:.{digits}g}"
+        if sa != sb:
+            break
+    return sa, sb
+
+
+def _label(label: str, n: int = 1) -> str:
+    """"epoch" (n = 1) or "epochs" (and "update"/"updates") in the current language; a sentence that
+    counts is an ``_n`` message of its own."""
+    words = {"epoch": (_("epoch"), _("epochs")), "update": (_("update"), _("updates"))}
+    if label in words:
+        return words[label][n != 1]
+    return label if n == 1 else label + "s"
+
+
+def _span(label: str, first: int, last: int) -> str:
+    if first == last:
+        return _("{label} {first}").format(label=_label(label), first=first)
+    return _("{labels} {first} to {last}").format(labels=_label(label, 2), first=first, last=last)
+
+
+def _length(values, name: str) -> int:
     if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__"):
         raise Incorrect(_("{name} should be a list of numbers, one per epoch; it is {actual}.").format(
             name=name, actual=describe(values)))
+    try:
+        return len(values)
+    except Exception:
+        raise Incorrect(_("{name} should be a list of numbers, one per epoch; it is {actual}.").format(
+            name=name, actual=describe(values))) from None
+
+
+def _head(values, n: int, limit: int | None):
+    if limit is None or limit >= n:
+        return values
+    try:
+        return values[:limit]
+    except Exception:  # a sequence without slices
+        return list(itertools.islice(iter(values), limit))
+
+
+def series(values, name: str = "the values", limit: int | None = None) -> tuple[np.ndarray, np.dtype | None]:
+    """``as_series`` of the first ``limit`` values, and the student's float type when it is less
+    precise than float64 (float16, float32), else None. Vectorised: numpy converts the values;
+    only a list that numpy cannot convert (ragged, odd objects) is walked, to name the bad item."""
+    n = _length(values, name)
+    head = _head(values, n, limit)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")
+            a = head if isinstance(head, np.ndarray) else np.asarray(head)
+    except Exception:  # ragged lists, objects numpy refuses
+        a = None
+    if a is not None and a.dtype.kind in "biuf" and a.ndim >= 1 and a.size == a.shape[0]:
+        low = a.dtype if a.dtype.kind == "f" and a.dtype.itemsize < 8 else None
+        return a.reshape(-1).astype(float), low
     out = []
-    for i, v in enumerate(values):
+    for i, v in enumerate(head):
         try:
-            a = np.asarray(v, dtype=float)
+            x = np.asarray(v, dtype=float)
         except (TypeError, ValueError):
-            a = None
-        if a is None or a.size != 1:
+            x = None
+        if x is None or x.size != 1:
             raise Incorrect(_("{name}[{i}] should be a single number; it is {actual}.").format(
                 name=name, i=i, actual=describe(v)))
-        out.append(float(a.reshape(-1)[0]))
-    return np.array(out, dtype=float)
+        out.append(float(x.reshape(-1)[0]))
+    return np.array(out, dtype=float), None
+
+
+def as_series(values, name: str = "the values", limit: int | None = None) -> np.ndarray:
+    """A 1-D float array from a list/array of numbers (0-d or one-element arrays are fine).
+
+    ``limit``: convert only the first that many values. Raises ``Incorrect`` with a message
+    naming ``name`` when that is impossible.
+    """
+    return series(values, name, limit)[0]
 
 
 def first_below(values, threshold: float, start: int = 0) -> int | None:
@@ -61,39 +135,69 @@ def first_increase(values, strict: bool = True) -> int | None:
     return int(bad[0]) + 1 if bad.size else None
 
 
+def _precision(dtype) -> dict:
+    return {"dtype": dtype.name, "digits": np.finfo(dtype).precision}
+
+
+def _compare(s: np.ndarray, low, ref: np.ndarray, *, rtol: float, atol: float, name: str, start: int,
+             label: str) -> tuple[str | None, str]:
+    """(why ``s`` differs from ``ref``, or None; a note on the student's float precision, or "")."""
+    bad = np.flatnonzero(~np.isfinite(s))
+    if bad.size:
+        i = int(bad[0])
+        return _("{name} holds {v} at {label} {e}: the training diverged or took the log of 0.").format(
+            name=name, v=s[i], label=_label(label), e=i + start), ""
+    ok = np.isclose(s, ref, rtol=rtol, atol=atol)
+    if ok.all():
+        return None, ""
+    if low is not None:  # float16 values of the right run differ from it by their rounding
+        info = np.finfo(low)
+        if np.allclose(s, ref, rtol=max(rtol, float(info.eps)), atol=max(atol, float(info.smallest_subnormal))):
+            return None, _("Your values are {dtype}, which keeps only about {digits} significant digits: they agree "
+                           "with the reference to that precision, and that is accepted.").format(**_precision(low))
+    i = int(np.flatnonzero(~ok)[0])
+    a, want = fmt_apart(s[i], ref[i], low)
+    if i == 0:
+        why = _("{name} starts at {a} ({label} {e}), but it should start at {want}. Already the first value "
+                "differs, so check how you compute it (the cost function, the forward pass) and the "
+                "starting weights.").format(name=name, a=a, label=_label(label), e=start, want=want)
+    else:
+        why = _("{name} matches the reference for {span} but not from {label} {e} on: yours is {a}, it should be "
+                "{want}. The first value is right, so the forward pass and the cost are fine; check the update "
+                "step (the gradients and the learning rate).").format(
+            name=name, span=_span(label, start, i - 1 + start), label=_label(label), e=i + start, a=a, want=want)
+    if low is not None:
+        why += gap(why) + _("Your values are {dtype}, which keeps only about {digits} significant digits, and they differ "
+                       "from the reference by more than that: compute in float64 (numpy's default) and run it "
+                       "again.").format(**_precision(low))
+    return why, ""
+
+
+def _length_mismatch(n: int, m: int, *, name: str, start: int, label: str, length: str) -> str | None:
+    if n >= m and (length != "exact" or n == m):
+        return None
+    return _n("{name} has {n:,} value; it should have {m}, one per {label} ({span}).",
+              "{name} has {n:,} values; it should have {m}, one per {label} ({span}).", n).format(
+        name=name, n=n, m=m, label=_label(label), span=_span(label, start, start + m - 1))
+
+
 def trajectory_mismatch(values, reference, *, rtol: float = 1e-6, atol: float = 1e-9, name: str = "`costs`",
                         start: int = 0, label: str = "epoch", length: str = "exact") -> str | None:
     """None if ``values`` follows ``reference`` within tolerance, else what differs and where.
 
     ``start`` is the number of the first epoch (0 or 1) used in messages; ``length`` is
     ``"exact"`` (same number of values) or ``"at_least"`` (a longer run is fine, its first
-    ``len(reference)`` values are compared).
+    ``len(reference)`` values are compared). The length is checked first, and only the compared
+    values are read. Values of a less precise float type (float16) that agree with the reference
+    to their own precision are accepted.
     """
-    s = as_series(values, name)
     ref = as_series(reference, "reference")
-    n, m = len(s), len(ref)
-    last = start + m - 1
-    if n < m or (length == "exact" and n != m):
-        return _("{name} has {n} values; it should have {m}, one per {label} ({label}s {first} to {last}).").format(
-            name=name, n=n, m=m, label=label, first=start, last=last)
-    s = s[:m]
-    bad = np.flatnonzero(~np.isfinite(s))
-    if bad.size:
-        i = int(bad[0])
-        return _("{name} holds {v} at {label} {e}: the training diverged or took the log of 0.").format(
-            name=name, v=s[i], label=label, e=i + start)
-    ok = np.isclose(s, ref, rtol=rtol, atol=atol)
-    if ok.all():
-        return None
-    i = int(np.flatnonzero(~ok)[0])
-    if i == 0:
-        return _("{name} starts at {a} ({label} {e}), but it should start at {want}. Already the first value "
-                 "differs, so check how you compute it (the cost function, the forward pass) and the "
-                 "starting weights.").format(name=name, a=fmt(s[0]), label=label, e=start, want=fmt(ref[0]))
-    return _("{name} matches the reference for {label}s {first} to {prev} but not from {label} {e} on: "
-             "yours is {a}, it should be {want}. The first value is right, so the forward pass and the "
-             "cost are fine; check the update step (the gradients and the learning rate).").format(
-        name=name, label=label, first=start, prev=i - 1 + start, e=i + start, a=fmt(s[i]), want=fmt(ref[i]))
+    n, m = _length(values, name), len(ref)
+    why = _length_mismatch(n, m, name=name, start=start, label=label, length=length)
+    if why:
+        return why
+    s, low = series(values, name, limit=m)
+    return _compare(s, low, ref, rtol=rtol, atol=atol, name=name, start=start, label=label)[0]
 
 
 @dataclass(kw_only=True)
@@ -103,7 +207,8 @@ class TrajectoryProblem(Problem):
     ``reference`` is the expected list (or a zero-argument callable returning it, called at
     each check: cache it). ``mistakes`` is ``[(wrong_trajectory_or_callable, message), …]``
     for known wrong runs. ``decreasing`` also requires every value to be below the previous one.
-    An empty list means "not attempted" (the usual starter is ``costs = []``).
+    An empty list means "not attempted" (the usual starter is ``costs = []``). float16 values
+    of the right run are accepted, with a note on their precision.
     """
 
     var: str
@@ -123,10 +228,11 @@ class TrajectoryProblem(Problem):
 
     def judge(self, ns):
         values = fetch_values(self, ns)[self.var]
-        message = check_trajectory(values, self.reference, name=f"`{self.var}`", rtol=self.rtol, atol=self.atol,
-                                   start=self.start, label=self.label, length=self.length,
-                                   decreasing=self.decreasing, mistakes=self.mistakes)
-        return Verdict(Status.CORRECT, self.success or message)
+        message, note = _judge(values, self.reference, name=f"`{self.var}`", rtol=self.rtol, atol=self.atol,
+                               start=self.start, label=self.label, length=self.length, decreasing=self.decreasing,
+                               mistakes=self.mistakes)
+        message = content(self.success) if self.success else message
+        return Verdict(Status.CORRECT, message + gap(message) + note if note else message)
 
 
 def check_trajectory(values, reference, *, name: str, rtol: float = 1e-6, atol: float = 1e-9, start: int = 0,
@@ -135,33 +241,55 @@ def check_trajectory(values, reference, *, name: str, rtol: float = 1e-6, atol: 
     """The judgement of ``TrajectoryProblem`` as a function (for ``CodingProblem`` checks).
 
     Returns a success message; raises ``Unattempted`` for an empty list and ``Incorrect``.
+    Checks, in order: known mistakes, the length, ``decreasing``, the values.
     """
-    if hasattr(values, "__len__") and not isinstance(values, (str, bytes, dict)) and len(values) == 0:
+    message, note = _judge(values, reference, name=name, rtol=rtol, atol=atol, start=start, label=label,
+                           length=length, decreasing=decreasing, mistakes=mistakes)
+    return message + gap(message) + note if note else message
+
+
+def _judge(values, reference, *, name, rtol, atol, start, label, length, decreasing, mistakes) -> tuple[str, str]:
+    n = _length(values, name)
+    if n == 0:
         raise Unattempted(_("{name} is still empty: run your training loop.").format(name=name))
-    s = as_series(values, name)
-    ref = None if reference is None else (reference() if callable(reference) else reference)
-    why = None
+    ref = None if reference is None else as_series(reference() if callable(reference) else reference, "reference")
+    m = len(ref) if ref is not None else min(n, MAX_EXAMINED)
+    seen: dict[int, tuple[np.ndarray, Any]] = {}
+
+    def head(k: int):  # the first k values, converted once
+        if k not in seen:
+            seen[k] = series(values, name, limit=k)
+        return seen[k]
+
+    why, note, wrong_length = None, "", False
     if ref is not None:
-        why = trajectory_mismatch(s, ref, rtol=rtol, atol=atol, name=name, start=start, label=label, length=length)
+        why = _length_mismatch(n, m, name=name, start=start, label=label, length=length)
+        wrong_length = why is not None
+        if not wrong_length:
+            why, note = _compare(*head(m), ref, rtol=rtol, atol=atol, name=name, start=start, label=label)
     if why:
         for wrong, message in mistakes:
-            wrong = wrong() if callable(wrong) else wrong
-            try:
-                hit = trajectory_mismatch(s, wrong, rtol=rtol, atol=atol, name=name, start=start, label=label,
-                                          length=length) is None
-            except Incorrect:
-                hit = False
-            if hit:
+            wrong = as_series(wrong() if callable(wrong) else wrong, "mistake")
+            w = len(wrong)
+            if _length_mismatch(n, w, name=name, start=start, label=label, length=length) is None \
+                    and _compare(*head(w), wrong, rtol=rtol, atol=atol, name=name, start=start, label=label)[0] is None:
                 raise Incorrect(message)
+        if wrong_length:  # before `decreasing`: whether a run of the wrong length goes down is beside the point
+            raise Incorrect(why)
+    s, low = head(m)
     if decreasing:
+        s, low = head(min(n, max(m, MAX_EXAMINED)))  # a longer run (length="at_least") goes down too
         i = first_increase(s)
         if i is not None:
+            a, b = (str(low.type(s[i - 1])), str(low.type(s[i]))) if low is not None else fmt_apart(s[i - 1], s[i])
             raise Incorrect(_("{name} should go down at every {label}, but at {label} {e} it went from {a} to {b}. "
                               "Does your update move against the gradient (`weights - learning_rate * gradient`)?"
-                              ).format(name=name, label=label, e=i + start, a=fmt(s[i - 1]), b=fmt(s[i])))
+                              ).format(name=name, label=_label(label), e=i + start, a=a, b=b))
     if why:
         raise Incorrect(why)
-    return _("Correct! {name} follows the reference run for all {n} {label}s.").format(name=name, n=len(s), label=label)
+    return _n("Correct! {name} follows the reference run for its only {label}.",
+              "Correct! {name} follows the reference run for all {n} {labels}.", m).format(
+        name=name, n=m, label=_label(label), labels=_label(label, m)), note
 
 
 def show_epochs(curves: Mapping[str, Any] | Sequence[float], epochs: Sequence[int], *, start: int = 0,

@@ -6,10 +6,22 @@ the progress log. Nothing here raises into the student's notebook, except the
 """
 from __future__ import annotations
 
+import numbers
+
 from learnkit.core import binder, progress, render
 from learnkit.core.problem import Problem, evaluate
 from learnkit.core.result import Result, Status
 from learnkit.i18n import _, content
+
+
+def _hint_number(args, kwargs, total: int) -> int | None:
+    """The hint asked for (1 when none), or None when the arguments are not one number from 1 to ``total``."""
+    if len(args) + len(kwargs) > 1 or set(kwargs) - {"n"}:
+        return None
+    n = args[0] if args else kwargs.get("n", 1)
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= total:
+        return None
+    return int(n)
 
 
 class ProblemView:
@@ -36,9 +48,22 @@ class ProblemView:
         binder.run_cell_callbacks()  # see objects from the current cell too
         return evaluate(self._problem, ns, self._question, self._exercise)
 
-    def check(self) -> None:
+    def _refuse(self, text: str) -> None:
+        """A bad argument to check/hint/solution: one friendly line, never a traceback."""
+        render.show(render.message(text))
+
+    def _no_arguments(self, method: str, args, kwargs) -> bool:
+        if args or kwargs:
+            self._refuse(_("`{q}.{method}()` takes no arguments: run `{q}.{method}()`.").format(
+                q=self._question, method=method))
+            return True
+        return False
+
+    def check(self, *args, **kwargs) -> None:
         """Judge and show the verdict. Ctrl-C (the stop button) during the check shows one line:
         whatever the check had changed is put back on the way out, and nothing is logged."""
+        if self._no_arguments("check", args, kwargs):
+            return
         try:
             r = self.result()
             progress.record(self._exercise, self._question, "check", r.status.value, r.message)
@@ -50,19 +75,29 @@ class ProblemView:
             render.show(render.message(_("{q}.check() was interrupted.").format(q=self._question)))
         except Exception as e:  # the view itself failed: still no traceback for the student
             render.show(render.message(_("checker error in {q}: {reason}").format(
-                q=self._question, reason=f"{type(e).__name__}: {e}"), "#ef6c00"))
+                q=self._question, reason=f"{type(e).__name__}: {e}"), render.COLOURS[Status.ERROR]))
 
     # -- help --------------------------------------------------------------------
-    def hint(self, n: int = 1) -> None:
+    def hint(self, *args, **kwargs) -> None:
+        """``q_1.hint()``, ``q_1.hint(2)``: the first hint, the second…"""
         hints = list(self._problem.hints)
         if not hints:
             render.show(render.message(_("There is no hint for this question. Try `{q}.solution()`.").format(q=self._question)))
             return
-        n = min(max(int(n), 1), len(hints))
+        n = _hint_number(args, kwargs, len(hints))
+        if n is None:
+            if len(hints) == 1:  # (not a plural form: the sentences say different things)
+                self._refuse(_("`{q}.hint()` has only one hint: run `{q}.hint()`.").format(q=self._question))
+            else:
+                self._refuse(_("`{q}.hint()` takes a hint number from 1 to {n}, e.g. `{q}.hint(2)`.").format(
+                    q=self._question, n=len(hints)))
+            return
         progress.record(self._exercise, self._question, "hint", str(n))
         render.show(render.hint(content(hints[n - 1]), n, len(hints)))
 
-    def solution(self) -> None:
+    def solution(self, *args, **kwargs) -> None:
+        if self._no_arguments("solution", args, kwargs):
+            return
         progress.record(self._exercise, self._question, "solution")
         diagnosis = ""
         if self._problem.kind == "thought":

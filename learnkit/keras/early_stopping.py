@@ -14,7 +14,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-from learnkit.i18n import _
+from learnkit.i18n import _, _n
 from learnkit.keras.facts import callback_facts, fit_facts
 
 
@@ -89,8 +89,10 @@ def callback_difference(cb, spec: EarlyStoppingSpec, name: str = "early_stopping
         return _("`{name}` should be keras.callbacks.EarlyStopping(...); yours is {cls}.").format(
             name=name, cls=facts.cls)
     if facts.patience != spec.patience:
-        return _("`{name}` has patience={have}; this question asks for patience={want} (stop after {want} epochs "
-                 "without improvement).").format(name=name, have=facts.patience, want=spec.patience)
+        return _n("`{name}` has patience={have}; this question asks for patience={want} (stop after {want} epoch "
+                  "without improvement).",
+                  "`{name}` has patience={have}; this question asks for patience={want} (stop after {want} epochs "
+                  "without improvement).", spec.patience).format(name=name, have=facts.patience, want=spec.patience)
     if facts.monitor != spec.monitor:
         return _("`{name}` monitors '{have}'; it should watch '{want}'{default}.").format(
             name=name, have=facts.monitor, want=spec.monitor,
@@ -130,14 +132,20 @@ def early_stopping_difference(history, spec: EarlyStoppingSpec, name: str = "his
     ran = facts.epochs_run
     best = _best_epoch(values[: stop or ran], mode)
     if stop is not None and stop < ran:
-        return _("`{name}` ran {ran} epochs, but EarlyStopping(patience={p}) would have stopped it after epoch "
-                 "{stop}: {key} was best at epoch {best} and did not improve in the {p} epochs after it. Pass the "
-                 "callback to fit: callbacks=[{cb}].").format(name=name, ran=ran, p=spec.patience, stop=stop,
+        return _n("`{name}` ran {ran} epochs, but EarlyStopping(patience={p}) would have stopped it after epoch "
+                  "{stop}: {key} was best at epoch {best} and did not improve in the epoch after it. Pass the "
+                  "callback to fit: callbacks=[{cb}].",
+                  "`{name}` ran {ran} epochs, but EarlyStopping(patience={p}) would have stopped it after epoch "
+                  "{stop}: {key} was best at epoch {best} and did not improve in the {p} epochs after it. Pass the "
+                  "callback to fit: callbacks=[{cb}].", spec.patience).format(name=name, ran=ran, p=spec.patience, stop=stop,
                                                               key=spec.monitor, best=best, cb=cb_name)
     if stop is None and facts.epochs_requested is not None and ran < facts.epochs_requested:
-        return _("`{name}` stopped after {ran} of {req} epochs, but {key} never went {p} epochs without "
-                 "improving, so EarlyStopping(patience={p}) would have kept training: was the run stopped by "
-                 "another callback or another patience?").format(name=name, ran=ran, req=facts.epochs_requested,
+        return _n("`{name}` stopped after {ran} of {req} epochs, but {key} never went {p} epoch without "
+                  "improving, so EarlyStopping(patience={p}) would have kept training: was the run stopped by "
+                  "another callback or another patience?",
+                  "`{name}` stopped after {ran} of {req} epochs, but {key} never went {p} epochs without "
+                  "improving, so EarlyStopping(patience={p}) would have kept training: was the run stopped by "
+                  "another callback or another patience?", spec.patience).format(name=name, ran=ran, req=facts.epochs_requested,
                                                                   key=spec.monitor, p=spec.patience)
     return None
 
@@ -152,8 +160,12 @@ def early_stopping_summary(history, patience: int, monitor: str = "val_loss") ->
         return ""
     best_value = values[best - 1]
     if facts.stopped_early:
-        return _("Early stopping ended training after epoch {ran} of {req}: {key} was best ({v}) at epoch {best} "
-                 "and did not improve in the {p} epochs after it.").format(
+        return _n("Early stopping ended training after epoch {ran} of {req}: {key} was best ({v}) at epoch {best} "
+                  "and did not improve in the epoch after it.",
+                  "Early stopping ended training after epoch {ran} of {req}: {key} was best ({v}) at epoch {best} "
+                  "and did not improve in the {p} epochs after it.", patience).format(
             ran=facts.epochs_run, req=facts.epochs_requested, key=monitor, v=_fmt(best_value), best=best, p=patience)
-    return _("Training ran all {ran} epochs: {key} never went {p} epochs without improving (best {v} at epoch "
-             "{best}).").format(ran=facts.epochs_run, key=monitor, p=patience, v=_fmt(best_value), best=best)
+    return _n("Training ran all {ran} epochs: {key} never went {p} epoch without improving (best {v} at epoch "
+              "{best}).",
+              "Training ran all {ran} epochs: {key} never went {p} epochs without improving (best {v} at epoch "
+              "{best}).", patience).format(ran=facts.epochs_run, key=monitor, p=patience, v=_fmt(best_value), best=best)

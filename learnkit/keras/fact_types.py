@@ -58,8 +58,8 @@ class HistoryFact:
         self.history, self.params, self.epoch, self.model = history, params, epoch, model
 
     def fact_description(self) -> str:
-        from learnkit.i18n import _
-        return _("a History of {n} epochs").format(n=len(self.epoch))
+        from learnkit.i18n import _n
+        return _n("a History of {n} epoch", "a History of {n} epochs", len(self.epoch)).format(n=len(self.epoch))
 
     def __repr__(self) -> str:
         return f"<History: {len(self.epoch)} epochs, keys {', '.join(map(str, self.history))}>"
@@ -72,7 +72,8 @@ class CallbackFact:
         self.facts, self.model = facts, model
 
     def fact_description(self) -> str:
-        return f"a {self.facts.cls}"
+        from learnkit.i18n import _
+        return _("a Keras {cls} callback").format(cls=self.facts.cls)
 
 
 # ------------------------------------------------------------------ encoding (kernel side)

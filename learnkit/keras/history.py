@@ -31,7 +31,7 @@ from typing import Any, Mapping
 
 from learnkit.core import facts as factlib
 from learnkit.core.compare import describe
-from learnkit.i18n import _
+from learnkit.i18n import _, _n, gap
 from learnkit.keras.facts import NotAHistory as _FactsNotAHistory
 
 __all__ = [
@@ -128,7 +128,7 @@ def _as_mapping(h, name: str) -> Mapping:
     message = _("`{name}` should be what model.fit(...) returns; yours is {actual}.").format(
         name=name, actual=describe(h))
     if _is_keras_model(h):
-        message += " " + _("That is the model itself: use `{name} = model.fit(...)`.").format(name=name)
+        message += gap(message) + _("That is the model itself: use `{name} = model.fit(...)`.").format(name=name)
     raise NotAHistory(message)
 
 
@@ -359,16 +359,19 @@ def diagnose(facts) -> str:
         word = _nonfinite_word(f.curve[e - 1:e] + f.train[e - 1:e])
         text = _("The loss became {word} at epoch {e} — training diverged.").format(word=word, e=e)
         if f.best_epoch is not None and f.best_epoch < e:
-            text += " " + _("Before that, its lowest value was {min} at epoch {best}.").format(
+            text += gap(text) + _("Before that, its lowest value was {min} at epoch {best}.").format(
                 min=_fmt(f.min_val_loss), best=f.best_epoch)
         return text
     if f.loss_exploded:
         seq = f.train if len(f.train) >= 2 else f.curve
-        return _("Your training loss grew from {a} to {b} over {n} epochs — training diverged.").format(
+        return _n("Your training loss grew from {a} to {b} over {n} epoch — training diverged.",
+                  "Your training loss grew from {a} to {b} over {n} epochs — training diverged.", n).format(
             a=_fmt(seq[0]), b=_fmt(seq[-1]), n=n)
     if not f.has_validation:
-        return _("Your training loss went from {a} to {b} over {n} epochs. Without a validation loss "
-                 "(pass validation_data= or validation_split= to fit) overfitting can't be judged.").format(
+        return _n("Your training loss went from {a} to {b} over {n} epoch. Without a validation loss "
+                  "(pass validation_data= or validation_split= to fit) overfitting can't be judged.",
+                  "Your training loss went from {a} to {b} over {n} epochs. Without a validation loss "
+                  "(pass validation_data= or validation_split= to fit) overfitting can't be judged.", n).format(
             a=_fmt(f.curve[0]), b=_fmt(f.final_val_loss), n=n)
     if f.overfitting:
         return _("Your validation loss reached its minimum {min} at epoch {best}, then rose by {gap} "
@@ -472,7 +475,7 @@ def plot_curves(h, ax=None, title: str | None = None, key: str = "val_loss", tra
         ax.plot(bad, [0.02] * len(bad), "x", color="red", transform=ax.get_xaxis_transform(),
                 label=_("NaN"), clip_on=False)
     if not finite_any:
-        ax.text(0.5, 0.5, _("all {n} epochs NaN").format(n=f.epochs), transform=ax.transAxes,
+        ax.text(0.5, 0.5, _n("the only epoch NaN", "all {n} epochs NaN", f.epochs).format(n=f.epochs), transform=ax.transAxes,
                 ha="center", va="center", color="red")
         ax.set_ylim(0, 1)
     ax.set_xlim(0.5, max(f.epochs, 1) + 0.5)

@@ -15,7 +15,7 @@ import math
 from typing import Mapping
 
 from learnkit.core.placeholder import is_placeholder
-from learnkit.i18n import _
+from learnkit.i18n import _, gap
 from learnkit.keras import history as curves
 from learnkit.keras.training import find_key, higher_is_better
 
@@ -69,7 +69,7 @@ def summarize(runs: Mapping, label: str = "", key: str = "loss") -> str:
     text = "; ".join(parts) + "."
     if finals:
         best = min(finals, key=finals.get)
-        text += " " + _("Lowest final {key}: {run}.").format(key=key, run=_label(label, best))
+        text += gap(text) + _("Lowest final {key}: {run}.").format(key=key, run=_label(label, best))
     return text
 
 

@@ -25,7 +25,7 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
-from learnkit.i18n import _
+from learnkit.i18n import _, _n, gap
 from learnkit.keras.facts import _ACTIVATION_LAYERS, LayerFacts, ModelFacts, NotAModel, activation_name, \
     model_facts
 
@@ -77,7 +77,7 @@ class LayerSpec:
 
 
 def _units(n) -> str:
-    return _("{n} unit").format(n=n) if n == 1 else _("{n} units").format(n=n)
+    return _n("{n} unit", "{n} units", n).format(n=n)
 
 
 def _norm(value):
@@ -177,14 +177,14 @@ def _sequence_difference(layers: tuple, spec: Sequence[LayerSpec]) -> str | None
             k=len(extra), m=m, last=layers[m - 1].short(), extra=", ".join(x.short() for x in extra))
     if n == 0:
         return _("Your model has no layers yet; it should have {m}: {layers}.").format(m=m, layers=spec_summary(spec))
-    count = (_("Your model has 1 layer ({names}); it should have {m}.") if n == 1 else
-             _("Your model has {n} layers ({names}); it should have {m}.")).format(
+    count = _n("Your model has {n} layer ({names}); it should have {m}.",
+               "Your model has {n} layers ({names}); it should have {m}.", n).format(
         n=n, names=", ".join(layer.cls for layer in layers), m=m)
     if n < m and first is None:
         missing = spec[n:]
         if len(missing) == 1:
-            return count + " " + _("It is missing the last layer: {layer}.").format(layer=missing[0].short())
-        return count + " " + _("It is missing the last {k} layers: {layers}.").format(
+            return count + gap(count) + _("It is missing the last layer: {layer}.").format(layer=missing[0].short())
+        return count + gap(count) + _("It is missing the last {k} layers: {layers}.").format(
             k=len(missing), layers=spec_summary(missing))
     if n == m + 1:
         for j in range(n):
@@ -200,9 +200,9 @@ def _sequence_difference(layers: tuple, spec: Sequence[LayerSpec]) -> str | None
                 where = (_("before {layer}").format(layer=layers[j].short()) if j == 0 else
                          _("between {before} and {after}").format(before=layers[j - 1].short(),
                                                                   after=layers[j].short()))
-                return count + " " + _("It is missing layer {i}: {layer}, {where}.").format(
+                return count + gap(count) + _("It is missing layer {i}: {layer}, {where}.").format(
                     i=j + 1, layer=spec[j].short(), where=where)
-    return count + (" " + first if first else "")
+    return count + (gap(count) + first if first else "")
 
 
 def _shape_text(shape) -> str:

@@ -24,7 +24,7 @@ from typing import Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe
 from learnkit.core.problem import Incorrect
-from learnkit.i18n import _
+from learnkit.i18n import _, _n, gap
 from learnkit.keras.early_stopping import (EarlyStoppingSpec, callback_difference, early_stop_epoch,  # noqa: F401
                                            early_stopping_difference, early_stopping_summary, higher_is_better)
 from learnkit.keras.facts import (CompileFacts, FitFacts, ModelFacts, NotAHistory, canonical_loss, canonical_metric,
@@ -116,7 +116,7 @@ def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str 
             text = _("`{name}` is compiled with the loss {have}; this question asks for {want} ({spellings}).").format(
                 name=name, have=facts.loss, want=want, spellings=_LOSS_SPELLINGS.get(want, repr(want)))
             note = _LOSS_NOTES.get((want, facts.loss))
-            return text + (" " + _(note) if note else "")
+            return text + (gap(text) + _(note) if note else "")
     loss = facts.loss if isinstance(facts.loss, str) else None
     for metric in spec.metrics:
         want = canonical_metric(metric)
@@ -125,7 +125,7 @@ def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str 
             text = _("`{name}` does not report {want} (its metrics: {have}): add metrics=['{spelling}'] to "
                      "compile.").format(name=name, want=want, have=have, spelling=metric)
             if want == "accuracy" and "exact_accuracy" in facts.metrics:
-                text += " " + _("keras.metrics.Accuracy() counts predictions exactly equal to the labels, which "
+                text += gap(text) + _("keras.metrics.Accuracy() counts predictions exactly equal to the labels, which "
                                 "class probabilities almost never are; the string 'accuracy' picks the accuracy "
                                 "that fits the loss.")
             return text
@@ -154,7 +154,7 @@ def fit_difference(facts: FitFacts, spec: FitSpec, name: str = "history") -> str
         text = _("`{name}` comes from a fit with epochs={have}; this question asks for epochs={want}.").format(
             name=name, have=facts.epochs_requested, want=spec.epochs)
         if facts.epochs_requested == 1:
-            text += " " + _("(Keras 3 trains 1 epoch unless you pass epochs=; old Keras trained 10.)")
+            text += gap(text) + _("(Keras 3 trains 1 epoch unless you pass epochs=; old Keras trained 10.)")
         return text
     wants_validation = spec.validation or spec.validation_split is not None
     if wants_validation and not facts.validation:
@@ -168,16 +168,22 @@ def fit_difference(facts: FitFacts, spec: FitSpec, name: str = "history") -> str
         want = math.ceil(rows / spec.batch_size)
         if facts.steps != want:
             if spec.validation_split is not None:
-                text = _("With validation_split={split:g} Keras trains on the first {rows} of the {n} rows "
-                         "(and validates on the other {val}): {want} batches of {bs} per epoch.").format(
+                text = _n("With validation_split={split:g} Keras trains on the first {rows} of the {n} rows "
+                          "(and validates on the other {val}): {want} batch of {bs} per epoch.",
+                          "With validation_split={split:g} Keras trains on the first {rows} of the {n} rows "
+                          "(and validates on the other {val}): {want} batches of {bs} per epoch.", want).format(
                     split=spec.validation_split, rows=rows, n=spec.n_samples, val=spec.n_samples - rows,
                     want=want, bs=spec.batch_size)
             else:
-                text = _("Trained on all {n} rows, an epoch is {want} batches of {bs}.").format(
+                text = _n("Trained on all {n} rows, an epoch is {want} batch of {bs}.",
+                          "Trained on all {n} rows, an epoch is {want} batches of {bs}.", want).format(
                     n=spec.n_samples, want=want, bs=spec.batch_size)
-            return text + " " + _("Your run had {steps} batches per epoch (up to {most} training rows): check the "
-                                  "data and validation_split you passed to fit, and leave batch_size at its "
-                                  "default.").format(steps=facts.steps, most=facts.steps * spec.batch_size)
+            return text + gap(text) + _n("Your run had {steps} batch per epoch (up to {most} training rows): check the "
+                                   "data and validation_split you passed to fit, and leave batch_size at its "
+                                   "default.",
+                                   "Your run had {steps} batches per epoch (up to {most} training rows): check the "
+                                   "data and validation_split you passed to fit, and leave batch_size at its "
+                                   "default.", facts.steps).format(steps=facts.steps, most=facts.steps * spec.batch_size)
     return None
 
 
