@@ -5,12 +5,17 @@ import pytest
 keras = pytest.importorskip("keras")
 from keras import layers  # noqa: E402
 
-from learnkit.core import Status, binder  # noqa: E402
+from learnkit.core import Status, binder, evaluate  # noqa: E402
 from checkers.deep_learning_intro import ex5  # noqa: E402
 
 
 def verdict(question, **ns):
     return ex5.exercise.grade(ns)[int(question[-1]) - 1]
+
+
+def passive(question, **ns):
+    """The grader's judging after a cell, which the student did not ask for."""
+    return evaluate(ex5.exercise.problem(question), ns, question, ex5.exercise.id, passive=True)
 
 
 def seq(*ls):
@@ -73,7 +78,8 @@ Q1_WRONG = {
                                                    layers.Dropout(0.3), layers.Dense(64, activation="relu"),
                                                    layers.Dense(1)), ["Layer 1", "Dense"]),
     "missing input shape": (lambda: spotify(input_shape=None, inp=None), ["input shape", "18"]),
-    "wrong input shape": (lambda: spotify(input_shape=(9,), inp="Input"), None),  # another question's model
+    "wrong input shape": (lambda: spotify(input_shape=(9,), inp="Input"), ["9 inputs", "18 features",
+                                                                           "input_shape=[18]"]),
     "wrong units": (lambda: spotify(units=(128, 32)), ["Layer 3", "64", "32"]),
     "wrong activation": (lambda: spotify(act="sigmoid"), ["relu", "sigmoid"]),
     "missing output layer": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dropout(0.3),
@@ -101,9 +107,6 @@ def test_q1_accepts_every_spelling(name):
 def test_q1_rejects_wrong_answers_precisely(name):
     make, words = Q1_WRONG[name]
     r = verdict("q_1", model=make())
-    if words is None:  # a model of another size is not an attempt at q_1
-        assert r.status is Status.UNATTEMPTED, r.message
-        return
     assert r.status is Status.INCORRECT, r.message
     for w in words:
         assert w.lower() in r.message.lower(), (w, r.message)
@@ -118,8 +121,56 @@ def test_q1_starter_missing_and_placeholder_are_unattempted():
     assert verdict("q_1", model=ex5.____).status is Status.UNATTEMPTED
 
 
-def test_q1_ignores_the_concrete_models_of_q3():
-    assert verdict("q_1", model=concrete()).status is Status.UNATTEMPTED
+def test_q1_ignores_the_concrete_models_of_q3_only_when_judging_passively():
+    r = verdict("q_1", model=concrete())  # the student asks q_1.check() while `model` is q_3's
+    assert r.status is Status.INCORRECT and "8 inputs" in r.message and "18 features" in r.message, r.message
+    assert passive("q_1", model=concrete()).status is Status.UNATTEMPTED
+    plain = seq(layers.Dense(512, activation="relu", input_shape=[8]), layers.Dense(512, activation="relu"),
+                layers.Dense(512, activation="relu"), layers.Dense(1))
+    assert verdict("q_1", model=plain).status is Status.INCORRECT
+    assert passive("q_1", model=plain).status is Status.UNATTEMPTED
+
+
+def _functional_spotify(n):
+    inputs = keras.Input(shape=(n,))
+    x = layers.Dropout(0.3)(layers.Dense(128, activation="relu")(inputs))
+    x = layers.Dropout(0.3)(layers.Dense(64, activation="relu")(x))
+    return keras.Model(inputs, layers.Dense(1)(x))
+
+
+# The right layers built for other data: an attempt at q_1, wrong when asked AND when judged passively.
+Q1_OTHER_INPUTS = {
+    "input_shape=[17]": (lambda: spotify(input_shape=(17,)), 17),
+    "keras.Input(shape=(17,))": (lambda: spotify(input_shape=(17,), inp="Input"), 17),
+    "cell re-run after the Concrete data set input_shape=[8]": (lambda: spotify(input_shape=(8,)), 8),
+    "functional, 19 inputs": (lambda: _functional_spotify(19), 19),
+    "input_shape=(18, 1)": (lambda: spotify(input_shape=(18, 1)), None),
+}
+
+
+@pytest.mark.parametrize("name", Q1_OTHER_INPUTS)
+def test_q1_right_layers_with_another_input_shape_is_incorrect(name):
+    make, n = Q1_OTHER_INPUTS[name]
+    r = verdict("q_1", model=make())
+    assert r.status is Status.INCORRECT, r.message
+    words = [f"{n} inputs", "18 features", "input_shape=[18]"] if n else ["(18, 1)", "(18,)", "input_shape=[18]"]
+    for w in words:
+        assert w in r.message, (w, r.message)
+    assert passive("q_1", model=make()).status is Status.INCORRECT
+
+
+def test_q1_wrong_layers_and_input_shape_name_both_when_asked():
+    r = verdict("q_1", model=spotify(0.5, 0.5, input_shape=(17,)))
+    assert r.status is Status.INCORRECT, r.message
+    assert "17 inputs" in r.message and "Layer 2" in r.message and "0.5" in r.message, r.message
+    assert passive("q_1", model=spotify(0.5, 0.5, input_shape=(17,))).status is Status.UNATTEMPTED
+
+
+def test_q1_untouched_starter_stays_unattempted_whatever_input_shape_it_got():
+    starter = seq(layers.Dense(128, activation="relu", input_shape=[8]), layers.Dense(64, activation="relu"),
+                  layers.Dense(1))  # the starter cell run after the Concrete data replaced input_shape
+    assert verdict("q_1", model=starter).status is Status.UNATTEMPTED
+    assert passive("q_1", model=starter).status is Status.UNATTEMPTED
 
 
 # ---- q_3: 15+ answers -----------------------------------------------------------------
@@ -193,7 +244,22 @@ def test_q3_starter_is_unattempted_and_spotify_model_is_not_an_attempt():
                 layers.Dense(512, activation="relu"), layers.Dense(1))
     r = verdict("q_3", model=plain)
     assert r.status is Status.UNATTEMPTED and "BatchNormalization" in r.message
-    assert verdict("q_3", model=spotify()).status is Status.UNATTEMPTED
+    r = verdict("q_3", model=spotify())
+    assert r.status is Status.INCORRECT and "18 inputs" in r.message and "8 features" in r.message, r.message
+    assert passive("q_3", model=spotify()).status is Status.UNATTEMPTED
+
+
+@pytest.mark.parametrize("spelling", ["keras.Input", "input_shape on BN"])
+def test_q3_built_for_the_spotify_data_is_incorrect(spelling):
+    def make():
+        if spelling == "keras.Input":
+            return concrete(input_shape=(18,))
+        return seq(layers.BatchNormalization(input_shape=[18]), *concrete(input_shape=None).layers[1:])
+    r = verdict("q_3", model=make())
+    assert r.status is Status.INCORRECT, r.message
+    for w in ("18 inputs", "8 features", "input_shape=[8]"):
+        assert w in r.message, (w, r.message)
+    assert passive("q_3", model=make()).status is Status.INCORRECT
 
 
 # ---- q_2 / q_4: thought experiments with a diagnosis of the student's own curves ----------

@@ -117,7 +117,20 @@ def test_spotify_missing_input_shape():
 
 def test_spotify_wrong_input_shape():
     assert spotify_diff(seq(*spotify_layers({"input_shape": [9]}))) == \
-        "Your model's input shape is (9,); it should be (18,)."
+        "Your model takes 9 inputs; this question's data has 18 features (`input_shape=[18]`, or " \
+        "`keras.Input(shape=(18,))`)."
+
+
+def test_input_shape_difference_spellings():
+    from learnkit.keras.spec import input_shape_difference
+    assert input_shape_difference((18,), [18]) is None
+    assert input_shape_difference((1,), [18]).startswith("Your model takes 1 input; this question's data has 18 ")
+    assert input_shape_difference((28, 28), [784]) == (
+        "Your model's input shape is (28, 28); this question's data has shape (784,) (`input_shape=[784]`, or "
+        "`keras.Input(shape=(784,))`).")
+    assert input_shape_difference((3,), [1]).startswith("Your model's input shape is (3,); this question's data "
+                                                        "has shape (1,)")
+    assert input_shape_difference(None, [18]).startswith("Your model has no input shape: pass input_shape=[18]")
 
 
 def test_spotify_layers_are_reported_before_input_shape():
@@ -246,7 +259,8 @@ def test_concrete_missing_input_shape():
 
 def test_concrete_wrong_input_shape():
     assert concrete_diff(seq(*concrete_layers({"input_shape": [9]}))) == \
-        "Your model's input shape is (9,); it should be (8,)."
+        "Your model takes 9 inputs; this question's data has 8 features (`input_shape=[8]`, or " \
+        "`keras.Input(shape=(8,))`)."
 
 
 def test_concrete_wrong_units():

@@ -16,8 +16,9 @@ Order of the checks (only the first difference is reported):
 3. the layer sequence: a wrong layer at the same position, or a different number of layers
    (an extra/missing layer at the end, one extra/missing layer in the middle, or else the
    layer count followed by the first position that differs);
-4. the input shape (missing, then different) - only once the layers are right, because a
-   student fixing the layers usually has the input shape from the starter code already.
+4. the input shape (missing, then different: ``input_shape_difference``) - only once the layers
+   are right, because a student fixing the layers usually has the input shape from the starter
+   code already.
 """
 from __future__ import annotations
 
@@ -209,6 +210,31 @@ def _shape_text(shape) -> str:
     return repr(tuple(shape))
 
 
+def input_shape_difference(have, want) -> str | None:
+    """None when the input shape ``have`` (without the batch dimension) is ``want``, else one message.
+
+    ``have`` None (a model built without an input shape) asks for one; a flat shape of another
+    width names both counts ("Your model takes 17 inputs; this question's data has 18 features").
+    """
+    want = tuple(want)
+    spelling = {"list": list(want), "tuple": _shape_text(want)}
+    if have is None:
+        return _("Your model has no input shape: pass input_shape={list} to the first layer "
+                 "(or start with keras.Input(shape={tuple})).").format(**spelling)
+    have = tuple(have)
+    if have == want:
+        return None
+    flat = len(want) == 1 and len(have) == 1 and all(isinstance(d, int) for d in have + want)
+    if flat and want[0] > 1:
+        text = (_("Your model takes 1 input; this question's data has {m} features (`input_shape={list}`, or "
+                  "`keras.Input(shape={tuple})`).") if have[0] == 1 else
+                _("Your model takes {n} inputs; this question's data has {m} features (`input_shape={list}`, or "
+                  "`keras.Input(shape={tuple})`)."))
+        return text.format(n=have[0], m=want[0], **spelling)
+    return _("Your model's input shape is {have}; this question's data has shape {want} (`input_shape={list}`, "
+             "or `keras.Input(shape={tuple})`).").format(have=_shape_text(have), want=_shape_text(want), **spelling)
+
+
 def first_difference(model_or_facts, spec: Sequence[LayerSpec], input_shape=None,
                      name: str = "model") -> str | None:
     """None when the model matches ``spec`` (and ``input_shape``), else one message for the student."""
@@ -226,11 +252,4 @@ def first_difference(model_or_facts, spec: Sequence[LayerSpec], input_shape=None
     why = _sequence_difference(facts.layers, spec)
     if why or input_shape is None:
         return why
-    want = tuple(input_shape)
-    if facts.input_shape is None:
-        return _("Your model has no input shape: pass input_shape={list} to the first layer "
-                 "(or start with keras.Input(shape={tuple})).").format(list=list(want), tuple=_shape_text(want))
-    if tuple(facts.input_shape) != want:
-        return _("Your model's input shape is {have}; it should be {want}.").format(
-            have=_shape_text(facts.input_shape), want=_shape_text(want))
-    return None
+    return input_shape_difference(facts.input_shape, input_shape)
