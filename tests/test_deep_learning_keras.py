@@ -221,6 +221,8 @@ def test_ex1_q5_classifier(titanic_run, wages_run):
     wrong(judge(ex1, "q_5", history=run(titanic_model(), **{**cce, "metrics": [keras.metrics.Accuracy()]})),
           "exactly equal to the labels")  # exact-match accuracy is not the accuracy the question asks for
     wrong(judge(ex1, "q_5", history=run(titanic_model(), **{**cce, "optimizer": "adam"})), "SGD")
+    wrong(judge(ex1, "q_5", history=run(seq(10, dense(32, "relu"), dense(2, "softmax", use_bias=False)), **cce)),
+          "Layer 2 (Dense(2, softmax)) has 64 parameters; it should have 66", "bias")
     wrong(judge(ex1, "q_5", history=run(titanic_model(), epochs=1, **cce)), "epochs=10")
     ok(judge(ex1, "q_5", history=fit(titanic_model(), X10[:64], Y10[:64], keras.optimizers.SGD(),
                                      keras.losses.CategoricalCrossentropy(), ["acc"], epochs=10)))

@@ -210,7 +210,8 @@ def test_problem_kinds_on_a_namespace(model):
     no_bias = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu", use_bias=False),
                                 layers.Dense(2, activation="softmax")])
     r = evaluate(p, {"model": no_bias})
-    assert r.status is Status.INCORRECT and "50 parameters instead of 58" in r.message
+    assert r.status is Status.INCORRECT and "Layer 1 (Dense(8, relu)) has 32 parameters; it should have 40" in \
+        r.message and "50 parameters; it should have 58" in r.message, r.message
 
 
 def test_sweep_problem_matches_float_keys(model):

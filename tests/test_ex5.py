@@ -43,6 +43,13 @@ def concrete(order="before", n_bn=4, input_shape=(8,), units=512):
     return seq(keras.Input(shape=input_shape), *ls) if input_shape else seq(*ls)
 
 
+def _functional_no_bias():
+    inputs = keras.Input(shape=(18,))
+    x = layers.Dropout(0.3)(layers.Dense(128, activation="relu")(inputs))
+    x = layers.Dropout(0.3)(layers.Dense(64, activation="relu", use_bias=False)(x))
+    return keras.Model(inputs, layers.Dense(1)(x))
+
+
 def functional_spotify():
     inputs = keras.Input(shape=(18,))
     x = layers.Dense(128, activation=keras.activations.relu)(inputs)
@@ -81,6 +88,21 @@ Q1_WRONG = {
     "wrong input shape": (lambda: spotify(input_shape=(9,), inp="Input"), ["9 inputs", "18 features",
                                                                            "input_shape=[18]"]),
     "wrong units": (lambda: spotify(units=(128, 32)), ["Layer 3", "64", "32"]),
+    "use_bias=False": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18], use_bias=False),
+                                   layers.Dropout(0.3), layers.Dense(64, activation="relu"), layers.Dropout(0.3),
+                                   layers.Dense(1)),
+                       ["Layer 1 (Dense(128, relu)) has 2,304 parameters; it should have 2,432", "bias",
+                        "10,625", "10,753"]),
+    "use_bias=False everywhere, keras.Input": (
+        lambda: seq(keras.Input((18,)), layers.Dense(128, activation="relu", use_bias=False), layers.Dropout(0.3),
+                    layers.Dense(64, activation="relu", use_bias=False), layers.Dropout(0.3),
+                    layers.Dense(1, use_bias=False)), ["Layer 1", "2,304", "2,432", "bias"]),
+    "output layer without bias": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]),
+                                              layers.Dropout(0.3), layers.Dense(64, activation="relu"),
+                                              layers.Dropout(0.3), layers.Dense(1, use_bias=False)),
+                                  ["Layer 5", "64 parameters", "65", "bias"]),
+    "functional, second Dense without bias": (
+        lambda: _functional_no_bias(), ["Layer 3 (Dense(64, relu)) has 8,192 parameters; it should have 8,256"]),
     "wrong activation": (lambda: spotify(act="sigmoid"), ["relu", "sigmoid"]),
     "missing output layer": (lambda: seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dropout(0.3),
                                          layers.Dense(64, activation="relu"), layers.Dropout(0.3)), ["Dense"]),
@@ -194,6 +216,15 @@ Q3_WRONG = {
                                                            layers.BatchNormalization(), layers.Dense(1)),
                                                ["after the Dense layers"]),
     "wrong units": (lambda: concrete(units=256), ["512", "256"]),
+    "first BN without center": (lambda: seq(layers.BatchNormalization(input_shape=[8], center=False),
+                                            *concrete(input_shape=None).layers[1:]),
+                                ["Layer 1 (BatchNormalization) has 24 parameters; it should have 32", "center"]),
+    "hidden BN without scale": (lambda: seq(keras.Input((8,)), *[
+        layers.BatchNormalization(scale=False) if isinstance(layer, layers.BatchNormalization) and i == 2 else layer
+        for i, layer in enumerate(concrete(input_shape=None).layers)]), ["Layer 3", "1,536", "2,048", "scale"]),
+    "output Dense without bias": (lambda: seq(keras.Input((8,)), *concrete(input_shape=None).layers[:-1],
+                                              layers.Dense(1, use_bias=False)),
+                                  ["Layer 8 (Dense(1)) has 512 parameters; it should have 513"]),
     "Dropout instead of BN": (lambda: seq(keras.Input((8,)), layers.Dropout(0.3), layers.Dense(512, activation="relu"),
                                           layers.Dropout(0.3), layers.Dense(512, activation="relu"), layers.Dropout(0.3),
                                           layers.Dense(512, activation="relu"), layers.Dropout(0.3), layers.Dense(1)),

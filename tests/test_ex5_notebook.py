@@ -96,3 +96,17 @@ def test_models_built_for_other_data_are_incorrect_when_asked_and_for_the_grader
     text = output_of(result, "# q_1's cell run again")
     assert "Incorrect" in text and "Your model takes 8 inputs; this question's data has 18 features" in text, text
     assert statuses(result) == {"q_1": "incorrect", "q_2": "unattempted", "q_3": "incorrect", "q_4": "unattempted"}
+
+
+def test_a_model_without_bias_is_not_credited(tmp_path):
+    q1 = SPOTIFY_DROPOUT.format(shape="input_shape").replace("input_shape=input_shape)", "input_shape=input_shape, "
+                                                                                         "use_bias=False)")
+    q3 = CONCRETE_BN.format(shape="input_shape").replace("BatchNormalization(input_shape=input_shape)",
+                                                         "BatchNormalization(input_shape=input_shape, center=False)")
+    result = run(student_notebook(replace={"q_1": q1, "q_3": q3}), tmp_path)
+    text = output_of(result, "model = keras.Sequential([\n    layers.Dense(128, activation='relu', input_shape=input_shape, "
+                             "use_bias=False)")
+    assert "Incorrect" in text and "Layer 1 (Dense(128, relu)) has 2,304 parameters; it should have 2,432" in text, text
+    text = output_of(result, "model = keras.Sequential([\n    layers.BatchNormalization(input_shape=input_shape, center")
+    assert "Incorrect" in text and "Layer 1 (BatchNormalization) has 24 parameters; it should have 32" in text, text
+    assert statuses(result)["q_1"] == "incorrect" and statuses(result)["q_3"] == "incorrect"
