@@ -329,3 +329,123 @@ def test_q4_compares_with_the_unnormalized_run():
     assert r.status is Status.CORRECT, r.message
     assert "Without batch normalization" in r.diagnosis, r.diagnosis
     assert verdict("q_4", history=ns["history"]).diagnosis == r.diagnosis
+
+
+# ---- one provenance rule for `history`, whatever form it takes -------------------------------------------
+@pytest.fixture
+def notebook():
+    """A bound namespace with an empty history memory; ``notebook(name=value)`` runs a 'cell'."""
+    from learnkit.keras import history as curves
+    curves.log.clear()
+    ns = {}
+    binder.bind(ns)
+
+    def cell(**values):
+        ns.update(values)
+        binder.run_cell_callbacks()
+        return ns
+    yield cell
+    curves.log.clear()
+
+
+def _starter():
+    return seq(layers.Dense(128, activation="relu", input_shape=[18]), layers.Dense(64, activation="relu"),
+               layers.Dense(1))
+
+
+FORMS = {"History": lambda h: h, "history.history": lambda h: h.history,
+         "DataFrame": lambda h: __import__("pandas").DataFrame(h.history),
+         "DataFrame of two columns": lambda h: __import__("pandas").DataFrame(h.history)[["loss", "val_loss"]]}
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_q2_credits_a_run_of_the_dropout_model_in_any_form(notebook, form):
+    h = _fit(spotify(), 18)
+    notebook(history=h)  # the training cell: `history = model.fit(...)`
+    value = FORMS[form](h)
+    r = verdict("q_2", **notebook(history=value))  # e.g. `history = history.history` in a later cell
+    assert r.status is Status.CORRECT, r.message
+    assert "validation loss" in r.diagnosis
+    assert passive("q_2", history=value).status is Status.CORRECT
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_q2_never_credits_a_run_of_the_model_without_dropout(notebook, form):
+    h = _fit(_starter(), 18)  # exercise 4's model, untouched: not attempted, in every form
+    notebook(history=h)
+    value = FORMS[form](h)
+    for judge in (verdict, passive):
+        r = judge("q_2", **notebook(history=value))
+        assert r.status is Status.UNATTEMPTED, (form, r.status, r.message)
+        assert "dropout model" in r.message
+
+
+@pytest.mark.parametrize("form", FORMS)
+def test_q2_a_run_of_a_wrong_dropout_model_is_incorrect_in_any_form(notebook, form):
+    h = _fit(spotify(0.5, 0.5), 18)
+    notebook(history=h)
+    value = FORMS[form](h)
+    r = verdict("q_2", **notebook(history=value))
+    assert r.status is Status.INCORRECT, r.message
+    assert "dropout model of question 1" in r.message and "Layer 2" in r.message and "0.5" in r.message, r.message
+    assert passive("q_2", history=value).status is Status.INCORRECT  # trained on this question's data
+
+
+def test_q2_a_run_of_a_model_without_bias_is_incorrect(notebook):
+    m = seq(layers.Dense(128, activation="relu", input_shape=[18], use_bias=False), layers.Dropout(0.3),
+            layers.Dense(64, activation="relu"), layers.Dropout(0.3), layers.Dense(1))
+    h = _fit(m, 18)
+    notebook(history=h)
+    for value in (h, h.history):
+        r = verdict("q_2", **notebook(history=value))
+        assert r.status is Status.INCORRECT and "2,304" in r.message, r.message
+
+
+@pytest.mark.parametrize("form", ["history.history", "DataFrame"])
+def test_q2_a_dict_that_no_run_of_the_notebook_produced_is_not_credited(notebook, form):
+    h = _fit(spotify(), 18)  # trained, but never held by the notebook: the memory cannot tie the values to it
+    value = FORMS[form](h)
+    r = verdict("q_2", **notebook(history=value))
+    assert r.status is Status.INCORRECT, r.message
+    assert "does not say which model" in r.message and "history = model.fit(...)" in r.message, r.message
+    assert passive("q_2", history=value).status is Status.UNATTEMPTED
+    made_up = {"loss": [0.3, 0.2, 0.1], "val_loss": [0.3, 0.25, 0.2]}
+    assert verdict("q_2", **notebook(history=made_up)).status is Status.INCORRECT
+
+
+def test_q2_values_shared_by_runs_of_different_models_cannot_be_tied(notebook):
+    logs = {"loss": [0.5, 0.4, 0.3], "val_loss": [0.5, 0.45, 0.4]}
+
+    def filled(model):  # what fit leaves in a History, without training
+        model.compile(optimizer="adam", loss="mae")
+        h = keras.callbacks.History()
+        h.set_model(model)
+        h.set_params({"verbose": 0, "epochs": 3, "steps": 2})
+        h.on_train_begin()
+        for e in range(3):
+            h.on_epoch_end(e, {k: v[e] for k, v in logs.items()})
+        return h
+    right, wrong = filled(spotify()), filled(spotify(0.5, 0.5))
+    notebook(a=right, b=wrong)
+    r = verdict("q_2", **notebook(history=dict(logs)))
+    assert r.status is Status.INCORRECT and "several" in r.message, r.message
+    assert verdict("q_2", **notebook(history=right)).status is Status.CORRECT  # the History itself says
+
+
+def test_q4_judges_every_form_by_the_same_rule(notebook):
+    plain = seq(keras.Input((8,)), layers.Dense(512, activation="relu"), layers.Dense(512, activation="relu"),
+                layers.Dense(512, activation="relu"), layers.Dense(1))
+    h_plain = _fit(plain, 8, optimizer=keras.optimizers.SGD(learning_rate=1e6), y_scale=1e6)
+    notebook(history=h_plain)
+    for value in (h_plain, h_plain.history):  # q_3's starter, trained: not attempted
+        assert verdict("q_4", **notebook(history=value)).status is Status.UNATTEMPTED
+    h_bn = _fit(concrete(), 8)
+    notebook(history=h_bn)
+    r = verdict("q_4", **notebook(history=__import__("pandas").DataFrame(h_bn.history)))
+    assert r.status is Status.CORRECT and "Without batch normalization" in r.diagnosis, r.message
+    h_spotify = _fit(spotify(), 18)
+    notebook(history=h_spotify)
+    for value in (h_spotify, h_spotify.history):  # question 2's run: wrong if asked, not q_4's for the grader
+        r = verdict("q_4", **notebook(history=value))
+        assert r.status is Status.INCORRECT and "18 inputs" in r.message and "8 features" in r.message, r.message
+        assert passive("q_4", history=value).status is Status.UNATTEMPTED

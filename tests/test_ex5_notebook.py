@@ -110,3 +110,28 @@ def test_a_model_without_bias_is_not_credited(tmp_path):
     text = output_of(result, "model = keras.Sequential([\n    layers.BatchNormalization(input_shape=input_shape, center")
     assert "Incorrect" in text and "Layer 1 (BatchNormalization) has 24 parameters; it should have 32" in text, text
     assert statuses(result)["q_1"] == "incorrect" and statuses(result)["q_3"] == "incorrect"
+
+
+FIT_SPOTIFY = """model.compile(optimizer='adam', loss='mae')
+history = model.fit(X_train, y_train, validation_data=(X_valid, y_valid), batch_size=512, epochs=2, verbose=0)"""
+
+
+def test_every_form_of_history_is_judged_by_the_same_rule(tmp_path):
+    q1_fixed = "# the dropout model after all\n" + SPOTIFY_DROPOUT.format(shape="input_shape")
+    made_up = "history = {'loss': [30.0, 20.0], 'val_loss': [30.0, 25.0]}\nq_4.check()"
+    nb = student_notebook(after={
+        "fit_spotify": ["history = history.history  # a run of exercise 4's model, without dropout\nq_2.check()"],
+        "q_2": [q1_fixed, FIT_SPOTIFY, "history = pd.DataFrame(history.history)\nq_2.check()"],
+        "fit_concrete_bn": ["history = history.history  # q_3's model is still the plain one\nq_4.check()"],
+        "q_4": [made_up]})
+    result = run(nb, tmp_path)
+    text = output_of(result, "history = history.history  # a run of exercise 4's model")
+    assert "Not attempted" in text and "does not come from the dropout model of question 1" in text, text
+    assert "Solution" not in text
+    text = output_of(result, "history = pd.DataFrame(history.history)")
+    assert "Solution" in text and "Your curves" in text, text
+    text = output_of(result, "history = history.history  # q_3's model")
+    assert "Not attempted" in text and "batch-normalized model of question 3" in text, text
+    text = output_of(result, "history = {'loss'")
+    assert "Incorrect" in text and "does not say which model was trained" in text, text
+    assert statuses(result) == {"q_1": "correct", "q_2": "correct", "q_3": "unattempted", "q_4": "unattempted"}

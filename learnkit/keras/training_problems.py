@@ -27,6 +27,7 @@ from learnkit.core.result import Status
 from learnkit.i18n import _
 from learnkit.keras.facts import ModelFacts, model_facts
 from learnkit.keras.problems import KerasModelProblem, other_model
+from learnkit.keras.provenance import run_of  # noqa: F401  (thought experiments: which model a run came from)
 from learnkit.keras.spec import LayerSpec, first_difference
 from learnkit.keras.early_stopping import EarlyStoppingSpec, callback_difference
 from learnkit.keras.training import CompileSpec, RunSpec, compile_difference, history_model, run_difference
@@ -217,17 +218,3 @@ class SweepProblem(Problem):
                 raise Incorrect(why)
         diagnosis = (self.diagnose(ordered) or "") if self.diagnose else ""
         return Verdict(Status.CORRECT, self.success or _("Correct!"), diagnosis=diagnosis)
-
-
-def run_of(history, spec: RunSpec, what: str, name: str = "history"):
-    """For a thought experiment's ``diagnose``: ``history`` itself if it is a run of ``spec``'s model.
-
-    Raises ``Unattempted`` while it is a run of another model ("not {what} yet"), ``Incorrect`` if it is
-    not a History from fit at all.
-    """
-    model = history_model(history, name)
-    facts = model_facts(model, name=name)
-    if spec.layers is not None and first_difference(facts, spec.layers, spec.input_shape) is not None:
-        raise Unattempted(_("`{name}` does not come from {what} yet: build it, then run the training cell.").format(
-            name=name, what=what))
-    return history
