@@ -207,7 +207,9 @@ def test_ex1_q4_target():
     wrong(judge(ex1, "q_4", target=keras.utils.to_categorical(1 - df.survived), df=df), "swapped")
     wrong(judge(ex1, "q_4", target=np.zeros((891, 2)), df=df), "(800, 2)")
     skipped(judge(ex1, "q_4", target=Y9, df=pd.DataFrame({"wage_per_hour": Y9})), "Titanic")
-    skipped(judge(ex1, "q_4", target=Y9, df=df), "another dataset")
+    wrong(judge(ex1, "q_4", target=Y9, df=df), "another dataset")  # asked: the wages target is wrong here
+    skipped(passive(ex1, "q_4", target=Y9, df=df), "another dataset")  # the grader: question 1's data
+    wrong(judge(ex1, "q_4", target=np.asarray(df.survived[:500]), df=df), "500 values")
 
 
 def test_ex1_q5_classifier(titanic_run, wages_run):
