@@ -104,10 +104,12 @@ def test_a_model_without_bias_is_not_credited(tmp_path):
     q3 = CONCRETE_BN.format(shape="input_shape").replace("BatchNormalization(input_shape=input_shape)",
                                                          "BatchNormalization(input_shape=input_shape, center=False)")
     result = run(student_notebook(replace={"q_1": q1, "q_3": q3}), tmp_path)
-    text = output_of(result, "model = keras.Sequential([\n    layers.Dense(128, activation='relu', input_shape=input_shape, "
-                             "use_bias=False)")
-    assert "Incorrect" in text and "Layer 1 (Dense(128, relu)) has 2,304 parameters; it should have 2,432" in text, text
-    text = output_of(result, "model = keras.Sequential([\n    layers.BatchNormalization(input_shape=input_shape, center")
+    text = output_of(result, "model = keras.Sequential([\n    layers.Dense(128, activation='relu', "
+                             "input_shape=input_shape, use_bias=False)")
+    assert "Incorrect" in text, text
+    assert "Layer 1 (Dense(128, relu)) has 2,304 parameters; it should have 2,432" in text, text
+    text = output_of(result, "model = keras.Sequential([\n    layers.BatchNormalization(input_shape=input_shape, "
+                             "center")
     assert "Incorrect" in text and "Layer 1 (BatchNormalization) has 24 parameters; it should have 32" in text, text
     assert statuses(result)["q_1"] == "incorrect" and statuses(result)["q_3"] == "incorrect"
 

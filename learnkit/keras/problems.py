@@ -47,7 +47,7 @@ class KerasModelProblem(Problem):
     # (a list of LayerSpec, or a callable(ModelFacts) -> bool, message); input shapes are ignored
     mistakes: Sequence[tuple] = ()
     relevant: Callable[[ModelFacts], bool] | None = None
-    relevant_message: str = ""
+    relevant_message: str = ""  # why a non-relevant model is wrong here, when its input shape does not say it
     success: str = ""
     kind = "keras_model"
 
@@ -79,7 +79,7 @@ def other_model(facts: ModelFacts, layers: Sequence[LayerSpec] | None, input_sha
     """The ``Incorrect`` for a model that may be another question's (a ``relevant`` test said so).
 
     The message names the model's inputs and the expected ones when they differ (then also the
-    first difference in the layers, if any), else ``message`` or the first difference. The student
+    first difference in the layers, if any), else ``message`` or ``first_difference``'s. The student
     who asks is told it is wrong; the grader's passive judging ignores it (``attempt=False``)
     unless its layers are this question's, which makes it an attempt with the wrong input shape.
     """
@@ -87,11 +87,12 @@ def other_model(facts: ModelFacts, layers: Sequence[LayerSpec] | None, input_sha
     shape = None
     if input_shape is not None and facts.input_shape is not None:
         shape = input_shape_difference(facts.input_shape, input_shape)
-    layer_why = first_difference(facts, layers) if layers is not None and not own else None
     if shape:
+        layer_why = first_difference(facts, layers) if layers is not None and not own else None
         why = shape + (" " + layer_why if layer_why else "")
     else:
-        why = message or layer_why or _("This is not the model this question asks for.")
+        why = message or (first_difference(facts, layers, input_shape) if layers is not None else None) \
+            or _("This is not the model this question asks for.")
     return Incorrect(why, attempt=own)
 
 

@@ -44,7 +44,9 @@ def _relevant(facts: ModelFacts, input_shape, relevant) -> bool:
 def _other_model(var: str, facts: ModelFacts, layers, input_shape, what: str = "", run: bool = False) -> Incorrect:
     """``problems.other_model`` for ``var`` (a model, or with ``run`` the model behind a History)."""
     e = other_model(facts, layers, input_shape)
-    text = _("The model behind `{name}` is not the one asked for. {why}").format(name=var, why=str(e)) if run else str(e)
+    text = str(e)
+    if run:
+        text = _("The model behind `{name}` is not the one asked for. {why}").format(name=var, why=text)
     if what:
         text += " " + _("If `{var}` holds another question's work: {what}").format(var=var, what=what)
     return Incorrect(text, attempt=e.attempt)
@@ -52,7 +54,9 @@ def _other_model(var: str, facts: ModelFacts, layers, input_shape, what: str = "
 
 @dataclass(kw_only=True)
 class CountedModelProblem(KerasModelProblem):
-    """A ``KerasModelProblem`` that also checks the parameter count (e.g. catches ``use_bias=False``)."""
+    """A ``KerasModelProblem`` that also checks the total parameter count. The spec matcher already
+    compares each layer's count where it can compute the reference (``spec.params_difference``:
+    ``use_bias=False``, ...); ``params`` also covers layers it cannot count."""
 
     params: int | None = None
 
