@@ -20,6 +20,11 @@ def judge(ex, question, **ns):
     return evaluate(ex.exercise.problem(question), ns, question, ex.exercise.id)
 
 
+def passive(ex, question, **ns):
+    """The grader's judging after a cell, which the student did not ask for."""
+    return evaluate(ex.exercise.problem(question), ns, question, ex.exercise.id, passive=True)
+
+
 def ok(r):
     assert r.status is Status.CORRECT, r.message
     return r
@@ -120,9 +125,39 @@ def test_ex1_q1_model():
     wrong(judge(ex1, "q_1", model=keras.Sequential([dense(50, "relu"), dense(32, "relu"), dense(1)])), "input")
     wrong(judge(ex1, "q_1", model=42), "Keras model")
     skipped(judge(ex1, "q_1", model=seq(9)), "no layers yet")
-    skipped(judge(ex1, "q_1", model=titanic_model()))
+    wrong(judge(ex1, "q_1", model=titanic_model()), "10 inputs", "9 features")  # asked: q_5's model is wrong here
+    skipped(passive(ex1, "q_1", model=titanic_model()))  # the grader: another question's model
     skipped(judge(ex1, "q_1", model=PLACEHOLDER))
     skipped(judge(ex1, "q_1"))
+
+
+@pytest.mark.parametrize("spelling", ["keras.Input(shape=(10,))", "input_shape=[10]", "input_shape=(12,)"])
+def test_ex1_q1_right_layers_for_other_data_are_incorrect(spelling):
+    n = int("".join(ch for ch in spelling if ch.isdigit()))
+    first = {} if spelling.startswith("keras.Input") else {"input_shape": [n]}
+    ls = [dense(50, "relu", **first), dense(32, "relu"), dense(1)]
+    m = keras.Sequential(([keras.Input(shape=(n,))] if not first else []) + ls)
+    r = wrong(judge(ex1, "q_1", model=m), f"{n} inputs", "9 features", "input_shape=[9]")
+    assert "does not look like" not in r.message
+    wrong(passive(ex1, "q_1", model=m), f"{n} inputs")  # the grader too: these are question 1's layers
+
+
+def test_ex1_q2_and_q3_judge_another_input_shape_as_wrong_when_asked(wages_run, titanic_run):
+    m = titanic_model()
+    m.compile(optimizer="adam", loss="mse")
+    wrong(judge(ex1, "q_2", model=m), "10 inputs", "9 features")
+    skipped(passive(ex1, "q_2", model=m))  # question 5's model, while the grader judges passively
+    m = seq(10, dense(50, "relu"), dense(32, "relu"), dense(1))  # question 1's layers, the Titanic data's shape
+    m.compile(optimizer="adam", loss="mse")
+    wrong(judge(ex1, "q_2", model=m), "10 inputs", "9 features")
+    wrong(passive(ex1, "q_2", model=m), "10 inputs")
+    wrong(judge(ex1, "q_3", history=titanic_run[1]), "10 inputs", "9 features")
+    skipped(passive(ex1, "q_3", history=titanic_run[1]))
+    h = run(seq(10, dense(50, "relu"), dense(32, "relu"), dense(1)))
+    wrong(judge(ex1, "q_3", history=h), "10 inputs", "9 features")
+    wrong(passive(ex1, "q_3", history=h), "10 inputs")
+    wrong(judge(ex1, "q_5", history=wages_run[1]), "9 inputs", "10 features")
+    skipped(passive(ex1, "q_5", history=wages_run[1]))
 
 
 def test_ex1_q2_compile_accepts_aliases():
@@ -153,7 +188,7 @@ def test_ex1_q3_fit(wages_run, titanic_run):
     wrong(judge(ex1, "q_3", history=model), "model itself")
     wrong(judge(ex1, "q_3", history=history.history), "dict")
     wrong(judge(ex1, "q_3", history=run(wages_model(), optimizer="sgd")), "Adam")
-    skipped(judge(ex1, "q_3", history=titanic_run[1]), "another question")
+    wrong(judge(ex1, "q_3", history=titanic_run[1]), "10 inputs")
     skipped(judge(ex1, "q_3", history=PLACEHOLDER))
 
 
@@ -172,7 +207,9 @@ def test_ex1_q4_target():
     wrong(judge(ex1, "q_4", target=keras.utils.to_categorical(1 - df.survived), df=df), "swapped")
     wrong(judge(ex1, "q_4", target=np.zeros((891, 2)), df=df), "(800, 2)")
     skipped(judge(ex1, "q_4", target=Y9, df=pd.DataFrame({"wage_per_hour": Y9})), "Titanic")
-    skipped(judge(ex1, "q_4", target=Y9, df=df), "another dataset")
+    wrong(judge(ex1, "q_4", target=Y9, df=df), "another dataset")  # asked: the wages target is wrong here
+    skipped(passive(ex1, "q_4", target=Y9, df=df), "another dataset")  # the grader: question 1's data
+    wrong(judge(ex1, "q_4", target=np.asarray(df.survived[:500]), df=df), "500 values")
 
 
 def test_ex1_q5_classifier(titanic_run, wages_run):
@@ -186,10 +223,13 @@ def test_ex1_q5_classifier(titanic_run, wages_run):
     wrong(judge(ex1, "q_5", history=run(titanic_model(), **{**cce, "metrics": [keras.metrics.Accuracy()]})),
           "exactly equal to the labels")  # exact-match accuracy is not the accuracy the question asks for
     wrong(judge(ex1, "q_5", history=run(titanic_model(), **{**cce, "optimizer": "adam"})), "SGD")
+    wrong(judge(ex1, "q_5", history=run(seq(10, dense(32, "relu"), dense(2, "softmax", use_bias=False)), **cce)),
+          "Layer 2 (Dense(2, softmax)) has 64 parameters; it should have 66", "bias")
     wrong(judge(ex1, "q_5", history=run(titanic_model(), epochs=1, **cce)), "epochs=10")
     ok(judge(ex1, "q_5", history=fit(titanic_model(), X10[:64], Y10[:64], keras.optimizers.SGD(),
                                      keras.losses.CategoricalCrossentropy(), ["acc"], epochs=10)))
-    skipped(judge(ex1, "q_5", history=wages_run[1]))
+    wrong(judge(ex1, "q_5", history=wages_run[1]), "9 inputs")
+    skipped(passive(ex1, "q_5", history=wages_run[1]))
 
 
 def test_ex1_q6_predictions(titanic_run):
@@ -328,8 +368,10 @@ def test_ex2_q5_q6_wider_and_deeper():
     cb.set_model(deep_models[1])  # as fit does with the callbacks it is given
     deep["early_stopping_monitor"] = cb
     ok(judge(ex2, "q_6", **deep))
-    skipped(judge(ex2, "q_5", **deep), "question 6")
-    skipped(judge(ex2, "q_6", **wide), "question 5")
+    wrong(judge(ex2, "q_5", **deep), "question 6")  # asked: these runs are not question 5's answer
+    wrong(judge(ex2, "q_6", **wide), "question 5")
+    skipped(passive(ex2, "q_5", **deep), "question 6")  # the grader: another question's runs
+    skipped(passive(ex2, "q_6", **wide), "question 5")
     wrong(judge(ex2, "q_6", **{**deep, "model_2_training": deep["model_1_training"]}))
 
 
@@ -349,6 +391,9 @@ def test_ex3_model_and_compile():
     ok(judge(ex3, "q_1", model=digits_model()))
     wrong(judge(ex3, "q_1", model=seq(784, dense(50, "relu"), dense(50, "relu"), dense(10))), "softmax")
     skipped(judge(ex3, "q_1", model=seq(784)))
+    images = keras.Sequential([keras.Input((28, 28)), dense(50, "relu"), dense(50, "relu"), dense(10, "softmax")])
+    wrong(judge(ex3, "q_1", model=images), "(28, 28)", "(784,)", "input_shape=[784]")
+    wrong(passive(ex3, "q_1", model=images), "(28, 28)")
     m = digits_model()
     skipped(judge(ex3, "q_2", model=m))
     m.compile(optimizer="adam", loss="sparse_categorical_crossentropy", metrics=["accuracy"])
@@ -376,12 +421,12 @@ def test_ex3_fit_threshold():
 
 
 # ================================================================ ex4
-def wine_model(bn_first=False, units=1024):
+def wine_model(bn_first=False, units=1024, n=11):
     ls = []
     for _ in range(3):
         block = [layers.Dropout(0.3), layers.BatchNormalization()]
         ls += [dense(units, "relu")] + (block[::-1] if bn_first else block)
-    return seq(11, *ls, dense(1))
+    return seq(n, *ls, dense(1))
 
 
 def test_ex4_model_and_curve_diagnosis():
@@ -391,6 +436,7 @@ def test_ex4_model_and_curve_diagnosis():
     wrong(judge(ex4, "q_1", model=wine_model(units=512)), "1024")
     starter = seq(11, dense(512, "relu"), dense(512, "relu"), dense(512, "relu"), dense(1))
     skipped(judge(ex4, "q_1", model=starter), "lesson 4")
+    wrong(judge(ex4, "q_1", model=wine_model(n=12)), "12 inputs", "11 features")
     def curve(e):
         return {"loss": 5.0 / (e + 1), "val_loss": 5.0 / (e + 1) + 0.1}
     h_starter = run(starter, epochs=5, logs=curve, loss="mae")

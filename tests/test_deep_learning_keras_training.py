@@ -191,23 +191,28 @@ def test_problem_kinds_on_a_namespace(model):
     assert r.status is Status.CORRECT and r.diagnosis == "diag"
     other = keras.Sequential([keras.Input((5,)), layers.Dense(2)])
     other.compile(optimizer="adam", loss="mse")
-    r = evaluate(p, {"history": other.fit(np.zeros((4, 5)), np.zeros((4, 2)), verbose=0)})
-    assert r.status is Status.UNATTEMPTED and "another question" in r.message
+    other_run = other.fit(np.zeros((4, 5)), np.zeros((4, 2)), verbose=0)
+    r = evaluate(p, {"history": other_run})
+    assert r.status is Status.INCORRECT and "5 inputs" in r.message and "4 features" in r.message, r.message
+    assert evaluate(p, {"history": other_run}, passive=True).status is Status.UNATTEMPTED
     p = TrainingProblem(runs={"history": spec}, starters={"history": SMALL})
     assert evaluate(p, {"history": h}).status is Status.UNATTEMPTED
 
     p = CompileProblem(var="model", compile=CompileSpec("adam", "categorical_crossentropy"), layers=SMALL,
                        input_shape=[4])
     assert evaluate(p, {"model": model}).status is Status.CORRECT
-    assert evaluate(p, {"model": small()}).status is Status.UNATTEMPTED
-    assert evaluate(p, {"model": other}).status is Status.UNATTEMPTED
+    assert evaluate(p, {"model": small()}).status is Status.UNATTEMPTED  # not compiled yet
+    r = evaluate(p, {"model": other})
+    assert r.status is Status.INCORRECT and "5 inputs" in r.message, r.message
+    assert evaluate(p, {"model": other}, passive=True).status is Status.UNATTEMPTED
 
     p = CountedModelProblem(var="model", layers=SMALL, input_shape=[4], params=58)
     assert evaluate(p, {"model": small()}).status is Status.CORRECT
     no_bias = keras.Sequential([keras.Input((4,)), layers.Dense(8, activation="relu", use_bias=False),
                                 layers.Dense(2, activation="softmax")])
     r = evaluate(p, {"model": no_bias})
-    assert r.status is Status.INCORRECT and "50 parameters instead of 58" in r.message
+    assert r.status is Status.INCORRECT and "Layer 1 (Dense(8, relu)) has 32 parameters; it should have 40" in \
+        r.message and "50 parameters; it should have 58" in r.message, r.message
 
 
 def test_sweep_problem_matches_float_keys(model):

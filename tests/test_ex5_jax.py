@@ -33,6 +33,18 @@ good.compile(optimizer="adam", loss="mae")
 h = good.fit(X, X[:, :1], validation_split=0.25, epochs=3, verbose=0)
 r = ex5.exercise.grade({"history": h})[1]
 out["q2"], out["q2_diag"] = r.status.value, r.diagnosis
+wide = keras.Sequential([layers.Dense(128, activation="relu", input_shape=[17]), layers.Dropout(0.3),
+                         layers.Dense(64, activation="relu"), layers.Dropout(0.3), layers.Dense(1)])
+no_bias = keras.Sequential([layers.Dense(128, activation="relu", input_shape=[18], use_bias=False), layers.Dropout(0.3),
+                            layers.Dense(64, activation="relu"), layers.Dropout(0.3), layers.Dense(1)])
+out["q1_17"], out["q1_no_bias"] = st("q_1", model=wide), st("q_1", model=no_bias)
+starter = keras.Sequential([layers.Dense(128, activation="relu", input_shape=[18]), layers.Dense(64, activation="relu"),
+                            layers.Dense(1)])
+starter.compile(optimizer="adam", loss="mae")
+h0 = starter.fit(X, X[:, :1], validation_split=0.25, epochs=3, verbose=0)
+ns["history"], ns["h"] = h0, h
+binder.run_cell_callbacks()  # the history memory sees both runs
+out["q2_dict"], out["q2_starter_dict"] = st("q_2", history=h.history), st("q_2", history=h0.history)
 print("RESULT" + json.dumps(out))
 """
 
@@ -49,3 +61,5 @@ def test_ex5_checks_agree_on_the_jax_backend():
     assert (out["q1_good"], out["q1_func"], out["q1_bad"]) == ("correct", "correct", "incorrect")
     assert (out["q3_good"], out["q3_after"]) == ("correct", "incorrect")
     assert out["q2"] == "correct" and "validation loss" in out["q2_diag"]
+    assert (out["q1_17"], out["q1_no_bias"]) == ("incorrect", "incorrect")
+    assert (out["q2_dict"], out["q2_starter_dict"]) == ("correct", "unattempted")

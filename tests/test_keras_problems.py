@@ -116,12 +116,26 @@ def test_callable_mistake_and_order():
         "Layer 2 should be Dropout with rate 0.3; yours has rate 0.2."
 
 
-def test_irrelevant_model_is_unattempted():
-    r = judge({"model": solution_model(n=9)})
-    assert r.status is Status.UNATTEMPTED
-    assert "does not look like this question's model yet" in r.message
+def passive(ns, p=None):
+    return evaluate(p or problem(), ns, question="q_1", exercise="ex5", passive=True)
+
+
+def test_irrelevant_model_is_incorrect_when_asked_and_ignored_only_when_judged_passively():
+    other = model(L.Dense(512, activation="relu"), L.Dense(1), n=9)  # another question's model
+    r = judge({"model": other})
+    assert r.status is Status.INCORRECT
+    assert r.message.startswith("Your model takes 9 inputs; this question's data has 18 features "
+                                "(`input_shape=[18]`, or `keras.Input(shape=(18,))`)."), r.message
+    assert passive({"model": other}).status is Status.UNATTEMPTED
+    r = judge({"model": solution_model(n=9)})  # this question's layers: an attempt, also for the grader
+    assert r.status is Status.INCORRECT and "9 inputs" in r.message
+    assert passive({"model": solution_model(n=9)}).status is Status.INCORRECT
     custom = problem(relevant=lambda facts: False, relevant_message="Not this one.")
-    assert judge({"model": solution_model()}, custom).message == "Not this one."
+    r = judge({"model": other}, custom)
+    assert r.status is Status.INCORRECT and "9 inputs" in r.message
+    r = judge({"model": model(L.Dense(1))}, custom)  # same input shape: the author's message says why
+    assert r.status is Status.INCORRECT and r.message.startswith("Not this one."), r.message
+    assert passive({"model": model(L.Dense(1))}, custom).status is Status.UNATTEMPTED
 
 
 def test_relevant_input_dim():

@@ -117,7 +117,20 @@ def test_spotify_missing_input_shape():
 
 def test_spotify_wrong_input_shape():
     assert spotify_diff(seq(*spotify_layers({"input_shape": [9]}))) == \
-        "Your model's input shape is (9,); it should be (18,)."
+        "Your model takes 9 inputs; this question's data has 18 features (`input_shape=[18]`, or " \
+        "`keras.Input(shape=(18,))`)."
+
+
+def test_input_shape_difference_spellings():
+    from learnkit.keras.spec import input_shape_difference
+    assert input_shape_difference((18,), [18]) is None
+    assert input_shape_difference((1,), [18]).startswith("Your model takes 1 input; this question's data has 18 ")
+    assert input_shape_difference((28, 28), [784]) == (
+        "Your model's input shape is (28, 28); this question's data has shape (784,) (`input_shape=[784]`, or "
+        "`keras.Input(shape=(784,))`).")
+    assert input_shape_difference((3,), [1]).startswith("Your model's input shape is (3,); this question's data "
+                                                        "has shape (1,)")
+    assert input_shape_difference(None, [18]).startswith("Your model has no input shape: pass input_shape=[18]")
 
 
 def test_spotify_layers_are_reported_before_input_shape():
@@ -246,7 +259,8 @@ def test_concrete_missing_input_shape():
 
 def test_concrete_wrong_input_shape():
     assert concrete_diff(seq(*concrete_layers({"input_shape": [9]}))) == \
-        "Your model's input shape is (9,); it should be (8,)."
+        "Your model takes 9 inputs; this question's data has 8 features (`input_shape=[8]`, or " \
+        "`keras.Input(shape=(8,))`)."
 
 
 def test_concrete_wrong_units():
@@ -333,3 +347,54 @@ def test_edge_cases_class_empty_subclassed_and_single_layer():
             return self.out(self.hidden(x))
 
     assert S.first_difference(Sub(), spec).startswith("Your model is not a simple stack of layers")
+
+
+# ---------------------------------------------------------------- settings that change the parameter counts
+def test_spotify_without_bias_names_the_layer_and_the_counts():
+    m = seq(L.Dense(128, activation="relu", input_shape=[18], use_bias=False), *spotify_layers()[1:])
+    assert spotify_diff(m) == (
+        "Layer 1 (Dense(128, relu)) has 2,304 parameters; it should have 2,432 (did you turn off its bias? "
+        "Leave out use_bias=False). In all, your model has 10,625 parameters; it should have 10,753.")
+    assert S.first_difference(m, SPOTIFY) is None  # without an input shape there is no reference to count
+
+
+def test_spotify_output_layer_without_bias():
+    m = seq(*spotify_layers()[:4], L.Dense(1, use_bias=False))
+    assert spotify_diff(m).startswith("Layer 5 (Dense(1)) has 64 parameters; it should have 65 (did you turn off "
+                                      "its bias?")
+
+
+@pytest.mark.parametrize("kw, have", [({"center": False}, 24), ({"scale": False}, 24),
+                                      ({"center": False, "scale": False}, 16)])
+def test_concrete_batchnorm_without_center_or_scale(kw, have):
+    m = seq(L.BatchNormalization(input_shape=[8], **kw), *concrete_layers()[1:])
+    msg = concrete_diff(m)
+    assert msg.startswith(f"Layer 1 (BatchNormalization) has {have} parameters; it should have 32 (did you turn "
+                          "off its center or scale?"), msg
+    assert "In all, your model has" in msg and "it should have 536,609" in msg
+
+
+def test_concrete_hidden_batchnorm_without_scale():
+    d = concrete_layers()
+    m = seq(*d[:4], L.BatchNormalization(scale=False), *d[5:])
+    assert concrete_diff(m).startswith("Layer 5 (BatchNormalization) has 1,536 parameters; it should have 2,048")
+
+
+def test_params_follow_the_spec_where_it_asks_for_a_setting():
+    no_bias = [S.Layer("Dense", units=4, use_bias=False), S.Dense(1)]
+    m = seq(keras.Input((3,)), L.Dense(4, use_bias=False), L.Dense(1))
+    assert S.first_difference(m, no_bias, input_shape=[3]) is None
+    m = seq(keras.Input((3,)), L.Dense(4), L.Dense(1))
+    assert "use_bias=False" in S.first_difference(m, no_bias, input_shape=[3])  # the attribute itself differs
+
+
+def test_params_of_flatten_activation_and_unknown_layers():
+    spec = [S.Layer("Flatten"), S.Dense(10, "relu"), S.Activation("softmax")]
+    ok = seq(keras.Input((28, 28)), L.Flatten(), L.Dense(10, activation="relu"), L.Softmax())
+    assert S.first_difference(ok, spec, input_shape=[28, 28]) is None
+    bad = seq(keras.Input((28, 28)), L.Flatten(), L.Dense(10, activation="relu", use_bias=False), L.Softmax())
+    assert S.first_difference(bad, spec, input_shape=[28, 28]).startswith(
+        "Layer 2 (Dense(10, relu)) has 7,840 parameters; it should have 7,850")
+    conv = [S.Layer("Conv2D", filters=4), S.Layer("Flatten"), S.Dense(1)]  # no reference count after a Conv2D
+    m = seq(keras.Input((6, 6, 1)), L.Conv2D(4, 3, use_bias=False), L.Flatten(), L.Dense(1))
+    assert S.first_difference(m, conv, input_shape=[6, 6, 1]) is None

@@ -3,11 +3,13 @@
 Follows Kaggle's learntools exercise (seeds 000-002); q_1 also checks the input shape,
 which learntools forgets, and q_2/q_4 diagnose the student's own learning curves.
 """
-from learnkit.core import Code, Exercise, ThoughtExperiment, Unattempted
+from learnkit.core import Code, Exercise, ThoughtExperiment
 from learnkit.i18n import content as _, gap
 from learnkit.keras import (BatchNormalization, Dense, Dropout, KerasModelProblem, first_difference,
                             relevant_input_dim)
 from learnkit.keras import history as curves
+from learnkit.keras.provenance import run_of
+from learnkit.keras.training import RunSpec
 
 # -- the models of the exercise, as layer specs --------------------------------------
 SPOTIFY_DROPOUT = [Dense(128, "relu"), Dropout(0.3), Dense(64, "relu"), Dropout(0.3), Dense(1, "linear")]
@@ -64,18 +66,15 @@ model = keras.Sequential([
 )
 
 
-def _history_of(history, spec, input_dim, what):
-    """The curve facts of ``history`` if it was produced by the model this question is about."""
-    facts = curves.curve_facts(history)
-    model = getattr(history, "model", None)
-    if model is not None and first_difference(model, spec, input_shape=[input_dim]) is not None:
-        raise Unattempted(_("`history` does not come from {what} yet: build it, then run the training cell.")
-                          .format(what=what))
-    return facts
+def _history_of(history, spec, input_dim, what, starter):
+    """The curve facts of ``history`` if it is a run of the model this question is about, in whatever form the
+    student keeps it (History, ``history.history``, a DataFrame): ``learnkit.keras.provenance``'s rule."""
+    run_of(history, RunSpec(layers=spec, input_shape=[input_dim]), what, starter=starter)
+    return curves.curve_facts(history)
 
 
 def diagnose_dropout(history):
-    facts = _history_of(history, SPOTIFY_DROPOUT, 18, _("the dropout model of question 1"))
+    facts = _history_of(history, SPOTIFY_DROPOUT, 18, _("the dropout model of question 1"), SPOTIFY_STARTER)
     return curves.diagnose(facts)
 
 
@@ -87,7 +86,7 @@ def _is_plain_concrete(seen) -> bool:
 
 
 def diagnose_batchnorm(history):
-    facts = _history_of(history, CONCRETE_BN, 8, _("the batch-normalized model of question 3"))
+    facts = _history_of(history, CONCRETE_BN, 8, _("the batch-normalized model of question 3"), CONCRETE_PLAIN)
     text = curves.diagnose(facts)
     plain = [s for s in curves.seen_histories() if _is_plain_concrete(s)]
     if plain:

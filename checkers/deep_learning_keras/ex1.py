@@ -95,9 +95,9 @@ def check_target(target, df):
         t = np.asarray(target, dtype=float)
     except (TypeError, ValueError):
         raise Incorrect("`target` should be an array of numbers, like `to_categorical(df.survived)`.") from None
-    if t.ndim == 1 and len(t) != len(survived):
-        raise Unattempted(f"`target` still holds {len(t)} values of another dataset: convert `df.survived` "
-                          "with `to_categorical`.")
+    if t.ndim == 1 and len(t) != len(survived):  # e.g. still question 1's wages: wrong if asked, not an attempt
+        raise Incorrect(f"`target` still holds {len(t)} values of another dataset: convert `df.survived` "
+                        "with `to_categorical`.", attempt=False)
     if t.ndim == 1:
         raise Incorrect("`target` is one column of 0s and 1s. A softmax over 2 classes needs one-hot columns: "
                         "`target = to_categorical(df.survived)`.")

@@ -75,7 +75,7 @@ def _is_lesson_4(seen) -> bool:
 
 def diagnose_wine(history):
     run_of(history, RunSpec(layers=WINE, input_shape=[11]), "the dropout and batch-normalization model of "
-                                                            "question 1")
+                                                            "question 1", starter=LESSON_4)
     text = diagnose(history)
     plain = [s for s in curves.seen_histories() if _is_lesson_4(s)]
     if plain:

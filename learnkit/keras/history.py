@@ -499,6 +499,7 @@ class ModelInfo:
     layers: tuple[str, ...]
     input_shape: tuple | None
     n_params: int | None
+    facts: Any = None    #: its ``ModelFacts``: what ties a ``history.history`` dict to its model
 
 
 @dataclass(frozen=True)
@@ -535,7 +536,12 @@ def _describe_model(model) -> ModelInfo | None:
         n_params = int(model.count_params())
     except Exception:
         n_params = None
-    return ModelInfo(class_name, layers, shape, n_params)
+    try:
+        from learnkit.keras.facts import model_facts
+        facts = model_facts(model)
+    except Exception:
+        facts = None
+    return ModelInfo(class_name, layers, shape, n_params, facts)
 
 
 def _copy_history(d) -> dict:

@@ -11,10 +11,17 @@
     )
 
 Judging order: the variable must exist and not be ``____`` (else unattempted); it must be a
-Keras model (else incorrect); ``relevant(facts)`` False -> unattempted (a model from another
-question); a model matching ``layers`` and ``input_shape`` -> correct; one matching
-``starter`` -> unattempted; the first matching ``mistakes`` entry -> incorrect with its
-message; otherwise incorrect with ``first_difference``'s message.
+Keras model (else incorrect); a model matching ``layers`` and ``input_shape`` -> correct; one
+matching ``starter`` (whatever its input shape: the untouched starter cell run on other data)
+-> unattempted; ``relevant(facts)`` False -> ``other_model``: incorrect, naming the model's inputs
+and the expected ones, but ignored by the grader's passive judging (``attempt=False``) unless the
+layers are this question's; the first matching ``mistakes`` entry -> incorrect with its message;
+otherwise incorrect with ``first_difference``'s message.
+
+"Not attempted" is only for what the student has not touched: a blank, a missing variable, the
+starter. A model the student built is an attempt: asked, ``q_N.check()`` says what is wrong with
+it, even when it looks like another question's model (``relevant``), because several questions
+may read the same variable (``model``) and the student who asks means this one.
 """
 from __future__ import annotations
 
@@ -25,7 +32,7 @@ from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _
 from learnkit.keras.facts import ModelFacts, NotAModel, model_facts
-from learnkit.keras.spec import LayerSpec, first_difference
+from learnkit.keras.spec import LayerSpec, first_difference, input_shape_difference
 
 
 @dataclass(kw_only=True)
@@ -40,7 +47,7 @@ class KerasModelProblem(Problem):
     # (a list of LayerSpec, or a callable(ModelFacts) -> bool, message); input shapes are ignored
     mistakes: Sequence[tuple] = ()
     relevant: Callable[[ModelFacts], bool] | None = None
-    relevant_message: str = ""
+    relevant_message: str = ""  # why a non-relevant model is wrong here, when its input shape does not say it
     success: str = ""
     kind = "keras_model"
 
@@ -52,21 +59,41 @@ class KerasModelProblem(Problem):
             facts = model_facts(self.fetch(ns)[self.var], name=self.var)
         except NotAModel as e:  # with `relevant`, a non-model may belong to another question
             raise NotAModel(str(e), attempt=self.relevant is None) from None
-        if self.relevant is not None and not self.relevant(facts):
-            raise Unattempted(self.relevant_message or _(
-                "`{var}` does not look like this question's model yet: build the model the question asks for "
-                "and run its cell.").format(var=self.var))
         why = first_difference(facts, self.layers, self.input_shape)
         if why is None:
             return Verdict(Status.CORRECT, self.success or _("Correct!"))
         if self.starter is not None and first_difference(facts, self.starter) is None:
             raise Unattempted(self.starter_message or _(
                 "`{var}` is still the starter model: change it as the question asks.").format(var=self.var))
+        if self.relevant is not None and not self.relevant(facts):
+            raise other_model(facts, self.layers, self.input_shape, self.relevant_message)
         for pattern, message in self.mistakes:
             hit = pattern(facts) if callable(pattern) else first_difference(facts, pattern) is None
             if hit:
                 raise Incorrect(message)
         raise Incorrect(why)
+
+
+def other_model(facts: ModelFacts, layers: Sequence[LayerSpec] | None, input_shape=None,
+                message: str = "") -> Incorrect:
+    """The ``Incorrect`` for a model that may be another question's (a ``relevant`` test said so).
+
+    The message names the model's inputs and the expected ones when they differ (then also the
+    first difference in the layers, if any), else ``message`` or ``first_difference``'s. The student
+    who asks is told it is wrong; the grader's passive judging ignores it (``attempt=False``)
+    unless its layers are this question's, which makes it an attempt with the wrong input shape.
+    """
+    own = layers is not None and first_difference(facts, layers) is None
+    shape = None
+    if input_shape is not None and facts.input_shape is not None:
+        shape = input_shape_difference(facts.input_shape, input_shape)
+    if shape:
+        layer_why = first_difference(facts, layers) if layers is not None and not own else None
+        why = shape + (" " + layer_why if layer_why else "")
+    else:
+        why = message or (first_difference(facts, layers, input_shape) if layers is not None else None) \
+            or _("This is not the model this question asks for.")
+    return Incorrect(why, attempt=own)
 
 
 def relevant_input_dim(n: int) -> Callable[[ModelFacts], bool]:

@@ -16,8 +16,11 @@ Order of the checks (only the first difference is reported):
 3. the layer sequence: a wrong layer at the same position, or a different number of layers
    (an extra/missing layer at the end, one extra/missing layer in the middle, or else the
    layer count followed by the first position that differs);
-4. the input shape (missing, then different) - only once the layers are right, because a
-   student fixing the layers usually has the input shape from the starter code already.
+4. the input shape (missing, then different: ``input_shape_difference``) - only once the layers
+   are right, because a student fixing the layers usually has the input shape from the starter
+   code already;
+5. with an input shape: the parameter counts, per layer and in all, against the reference model
+   (``params_difference``: ``use_bias=False``, ``BatchNormalization(center=False)``, ...).
 """
 from __future__ import annotations
 
@@ -205,8 +208,98 @@ def _sequence_difference(layers: tuple, spec: Sequence[LayerSpec]) -> str | None
     return count + (gap(count) + first if first else "")
 
 
+# ---------------------------------------------------------------- parameter counts
+_SHAPE_KEEPING = {"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
+                  "SpatialDropout2D", "SpatialDropout3D", "ActivityRegularization", "Activation", "ReLU", "Softmax",
+                  "ELU", "LeakyReLU"}  # no weights, output shape = input shape
+
+
+def reference_params(layers: Sequence[LayerFacts], spec: Sequence[LayerSpec], input_shape) -> list[int | None]:
+    """Each layer's parameter count in the reference model: ``spec`` (units the spec leaves open taken
+    from the student's layer) with Keras's defaults for what the spec does not set (``use_bias=True``,
+    ``center=scale=True``, ``axis=-1``), fed ``input_shape``. None from the first layer whose count
+    this cannot compute (a kind not listed here: Conv2D, Embedding, ...)."""
+    shape: tuple | None = tuple(input_shape)
+    out: list[int | None] = []
+    for layer, want in zip(layers, spec):
+        count = None
+        if shape and all(isinstance(d, int) for d in shape):
+            attrs = dict(want.attrs)
+            if layer.cls == "Dense" and isinstance(layer.units, int):
+                units = attrs.get("units", layer.units)
+                count = shape[-1] * units + (units if attrs.get("use_bias", True) else 0)
+                shape = shape[:-1] + (units,)
+            elif layer.cls == "BatchNormalization" and attrs.get("axis", -1) in (-1, len(shape)):
+                count = shape[-1] * (2 + bool(attrs.get("center", True)) + bool(attrs.get("scale", True)))
+            elif layer.cls in _SHAPE_KEEPING:
+                count = 0
+            elif layer.cls == "Flatten":
+                count, shape = 0, (math.prod(shape),)
+        if count is None:
+            shape = None
+        out.append(count)
+    return out
+
+
+def params_difference(facts: ModelFacts, spec: Sequence[LayerSpec], input_shape) -> str | None:
+    """None when every layer (and the model) has the reference model's parameter count; else the first
+    layer that differs, with a guess at the setting that changed it, and the totals.
+
+    Catches settings that keep the layer list but change the model, such as ``use_bias=False`` or
+    ``BatchNormalization(center=False)``. Layers whose reference count is unknown are not compared,
+    nor the total then.
+    """
+    spec = [s if isinstance(s, LayerSpec) else Layer(s) for s in spec]
+    want = reference_params(facts.layers, spec, input_shape)
+    why = None
+    for layer, count in zip(facts.layers, want):
+        if count is None or layer.params is None or layer.params == count:
+            continue
+        fmt = dict(i=layer.index, layer=layer.short(), have=layer.params, want=count)
+        if layer.cls == "Dense" and layer.config.get("use_bias") is False:
+            why = _("Layer {i} ({layer}) has {have:,} parameters; it should have {want:,} (did you turn off its "
+                    "bias? Leave out use_bias=False).").format(**fmt)
+        elif layer.cls == "BatchNormalization" and layer.bn and not (layer.bn.get("center") and layer.bn.get("scale")):
+            why = _("Layer {i} ({layer}) has {have:,} parameters; it should have {want:,} (did you turn off its "
+                    "center or scale? Keep their defaults).").format(**fmt)
+        else:
+            why = _("Layer {i} ({layer}) has {have:,} parameters; it should have {want:,}.").format(**fmt)
+        break
+    total = sum(want) if want and None not in want else None
+    if total is not None and facts.params is not None and facts.params != total:
+        text = _("In all, your model has {have:,} parameters; it should have {want:,}.").format(
+            have=facts.params, want=total)
+        why = f"{why} {text}" if why else text
+    return why
+
+
 def _shape_text(shape) -> str:
     return repr(tuple(shape))
+
+
+def input_shape_difference(have, want) -> str | None:
+    """None when the input shape ``have`` (without the batch dimension) is ``want``, else one message.
+
+    ``have`` None (a model built without an input shape) asks for one; a flat shape of another
+    width names both counts ("Your model takes 17 inputs; this question's data has 18 features").
+    """
+    want = tuple(want)
+    spelling = {"list": list(want), "tuple": _shape_text(want)}
+    if have is None:
+        return _("Your model has no input shape: pass input_shape={list} to the first layer "
+                 "(or start with keras.Input(shape={tuple})).").format(**spelling)
+    have = tuple(have)
+    if have == want:
+        return None
+    flat = len(want) == 1 and len(have) == 1 and all(isinstance(d, int) for d in have + want)
+    if flat and want[0] > 1:
+        text = (_("Your model takes 1 input; this question's data has {m} features (`input_shape={list}`, or "
+                  "`keras.Input(shape={tuple})`).") if have[0] == 1 else
+                _("Your model takes {n} inputs; this question's data has {m} features (`input_shape={list}`, or "
+                  "`keras.Input(shape={tuple})`)."))
+        return text.format(n=have[0], m=want[0], **spelling)
+    return _("Your model's input shape is {have}; this question's data has shape {want} (`input_shape={list}`, "
+             "or `keras.Input(shape={tuple})`).").format(have=_shape_text(have), want=_shape_text(want), **spelling)
 
 
 def first_difference(model_or_facts, spec: Sequence[LayerSpec], input_shape=None,
@@ -226,11 +319,4 @@ def first_difference(model_or_facts, spec: Sequence[LayerSpec], input_shape=None
     why = _sequence_difference(facts.layers, spec)
     if why or input_shape is None:
         return why
-    want = tuple(input_shape)
-    if facts.input_shape is None:
-        return _("Your model has no input shape: pass input_shape={list} to the first layer "
-                 "(or start with keras.Input(shape={tuple})).").format(list=list(want), tuple=_shape_text(want))
-    if tuple(facts.input_shape) != want:
-        return _("Your model's input shape is {have}; it should be {want}.").format(
-            have=_shape_text(facts.input_shape), want=_shape_text(want))
-    return None
+    return input_shape_difference(facts.input_shape, input_shape) or params_difference(facts, spec, input_shape)

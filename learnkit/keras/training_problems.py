@@ -8,9 +8,11 @@
     CountedModelProblem(layers=[...], input_shape=[9], params=2165)   # KerasModelProblem + parameter count
 
 Judging order of a run: the variable must exist and not be ``____`` (else unattempted); it must be
-the History that ``fit`` returned (else incorrect); a run of another question's model (another input
-shape) or of the untouched starter model is unattempted; then the first difference in model, compile,
-fit arguments, early stopping and curves is the message. ``diagnose(**values)`` adds a sentence about
+the History that ``fit`` returned (else incorrect); a run of the untouched starter model is
+unattempted; a run of another question's model (another input shape, or ``relevant`` False) is
+incorrect for the student who asks and ignored by the grader's passive judging unless its layers are
+this question's (``problems.other_model``); then the first difference in model, compile, fit
+arguments, early stopping and curves is the message. ``diagnose(**values)`` adds a sentence about
 the student's own curves to a correct answer.
 """
 from __future__ import annotations
@@ -24,7 +26,8 @@ from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _
 from learnkit.keras.facts import ModelFacts, model_facts
-from learnkit.keras.problems import KerasModelProblem
+from learnkit.keras.problems import KerasModelProblem, other_model
+from learnkit.keras.provenance import run_of  # noqa: F401  (thought experiments: which model a run came from)
 from learnkit.keras.spec import LayerSpec, first_difference
 from learnkit.keras.early_stopping import EarlyStoppingSpec, callback_difference
 from learnkit.keras.training import CompileSpec, RunSpec, compile_difference, history_model, run_difference
@@ -38,14 +41,22 @@ def _relevant(facts: ModelFacts, input_shape, relevant) -> bool:
     return tuple(facts.input_shape) == tuple(input_shape)
 
 
-def _other_model(var: str, facts: ModelFacts, what: str = "") -> str:
-    return _("`{var}` belongs to another question (its model's input shape is {shape}): {what}").format(
-        var=var, shape=tuple(facts.input_shape or ()), what=what or _("run this question's cell."))
+def _other_model(var: str, facts: ModelFacts, layers, input_shape, what: str = "", run: bool = False) -> Incorrect:
+    """``problems.other_model`` for ``var`` (a model, or with ``run`` the model behind a History)."""
+    e = other_model(facts, layers, input_shape)
+    text = str(e)
+    if run:
+        text = _("The model behind `{name}` is not the one asked for. {why}").format(name=var, why=text)
+    if what:
+        text += " " + _("If `{var}` holds another question's work: {what}").format(var=var, what=what)
+    return Incorrect(text, attempt=e.attempt)
 
 
 @dataclass(kw_only=True)
 class CountedModelProblem(KerasModelProblem):
-    """A ``KerasModelProblem`` that also checks the parameter count (e.g. catches ``use_bias=False``)."""
+    """A ``KerasModelProblem`` that also checks the total parameter count. The spec matcher already
+    compares each layer's count where it can compute the reference (``spec.params_difference``:
+    ``use_bias=False``, ...); ``params`` also covers layers it cannot count."""
 
     params: int | None = None
 
@@ -79,7 +90,7 @@ class CompileProblem(Problem):
     def judge(self, ns):
         facts = model_facts(self.fetch(ns)[self.var], name=self.var)
         if not _relevant(facts, self.input_shape, self.relevant):
-            raise Unattempted(_other_model(self.var, facts, self.relevant_message))
+            raise _other_model(self.var, facts, self.layers, self.input_shape, self.relevant_message)
         if facts.compile is None:
             raise Unattempted(_("`{var}` is not compiled yet: call `{var}.compile(...)` and run the cell.").format(
                 var=self.var))
@@ -119,16 +130,17 @@ class TrainingProblem(Problem):
         for var, spec in self.runs.items():
             models[var] = history_model(values[var], var)
             facts[var] = model_facts(models[var], name=var)
-            if not _relevant(facts[var], spec.input_shape, None):
-                raise Unattempted(_other_model(var, facts[var], self.relevant_message))
             starter = self.starters.get(var)
             if starter is not None and first_difference(facts[var], starter) is None:
                 raise Unattempted(self.starter_message or _(
                     "`{var}` still comes from the starter model: change the model as the question asks, then train "
                     "it.").format(var=var))
-        if self.relevant is not None and not self.relevant(facts):
-            raise Unattempted(self.relevant_message or _("{vars} hold another question's runs: run this question's "
-                                                         "cell.").format(vars=", ".join(f"`{v}`" for v in facts)))
+            if not _relevant(facts[var], spec.input_shape, None):
+                raise _other_model(var, facts[var], spec.layers, spec.input_shape, self.relevant_message, run=True)
+        if self.relevant is not None and not self.relevant(facts):  # asked: wrong; the grader: another question's
+            raise Incorrect(self.relevant_message or _("{vars} hold another question's runs: run this question's "
+                                                       "cell.").format(vars=", ".join(f"`{v}`" for v in facts)),
+                            attempt=False)
         cb = values.get(self.callback_var) if self.callback_var else None
         cb_name = self.callback_var or "early_stopping_monitor"
         if self.callback is not None and self.callback_var:
@@ -210,17 +222,3 @@ class SweepProblem(Problem):
                 raise Incorrect(why)
         diagnosis = (self.diagnose(ordered) or "") if self.diagnose else ""
         return Verdict(Status.CORRECT, self.success or _("Correct!"), diagnosis=diagnosis)
-
-
-def run_of(history, spec: RunSpec, what: str, name: str = "history"):
-    """For a thought experiment's ``diagnose``: ``history`` itself if it is a run of ``spec``'s model.
-
-    Raises ``Unattempted`` while it is a run of another model ("not {what} yet"), ``Incorrect`` if it is
-    not a History from fit at all.
-    """
-    model = history_model(history, name)
-    facts = model_facts(model, name=name)
-    if spec.layers is not None and first_difference(facts, spec.layers, spec.input_shape) is not None:
-        raise Unattempted(_("`{name}` does not come from {what} yet: build it, then run the training cell.").format(
-            name=name, what=what))
-    return history

@@ -428,7 +428,7 @@ q_6.check()
 
 # %% tags=["test"]
 _keep = model_1_training, model_2_training, early_stopping_monitor
-q_5.assert_check_unattempted()  # the pair now belongs to question 6
+assert "question 6" in q_5.assert_check_failed().message  # asked: the pair now holds question 6's runs
 model_1_training, model_2_training = _keep[1], _keep[0]
 q_6.assert_check_failed()  # swapped
 model_1_training, model_2_training = _keep[0], _keep[0]

@@ -100,7 +100,7 @@ model = _digits(layers.Dense(50, activation='relu'), layers.Dense(50, activation
 q_1.assert_check_failed()
 model = keras.Sequential([keras.Input(shape=(28, 28)), layers.Flatten(), layers.Dense(50, activation='relu'),
                           layers.Dense(50, activation='relu'), layers.Dense(10, activation='softmax')])
-q_1.assert_check_unattempted()  # another input shape: not this question's model
+assert '(28, 28)' in q_1.assert_check_failed().message  # asked: another input shape is wrong
 model = keras.Sequential([layers.Dense(50, activation='relu', input_shape=(784,)), layers.Dense(50, activation='relu'),
                           layers.Dense(10, activation=keras.activations.softmax)])
 q_1.assert_check_passed()
