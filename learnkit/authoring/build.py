@@ -26,6 +26,7 @@ from pathlib import Path
 import jupytext
 import nbformat
 
+from learnkit.files import write_atomic
 from learnkit.i18n import normalize
 
 VARIANTS = ("exercise", "solution", "test")
@@ -221,6 +222,6 @@ def build(sources, check: bool = False) -> BuildReport:
             elif check:
                 report.stale.append(target)
             else:
-                target.write_text(text, encoding="utf-8")
+                write_atomic(target, text)
                 report.written.append(target)
     return report

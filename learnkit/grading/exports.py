@@ -11,6 +11,7 @@ import csv
 import json
 from pathlib import Path
 
+from learnkit.files import atomic_open, write_atomic
 from learnkit.grading.gradebook import Gradebook
 from learnkit.grading.standing import MISSING, Entry, Standing, standing
 
@@ -35,12 +36,10 @@ def safe_cell(value):
 
 
 def write_csv(path: Path, rows: list[dict], columns: list[str]) -> None:
-    tmp = path.with_suffix(path.suffix + ".tmp")
-    with open(tmp, "w", newline="", encoding="utf-8") as f:
+    with atomic_open(path, "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=columns, extrasaction="ignore")
         w.writeheader()
         w.writerows({k: safe_cell(v) for k, v in row.items()} for row in rows)
-    tmp.replace(path)
 
 
 def _when(e: Entry) -> str:
@@ -91,21 +90,19 @@ def export(gradebook: Gradebook, out_dir: Path, fmt: str = "csv", st: Standing |
     unsandboxed = st.not_sandboxed
     warning = out_dir / NOT_SANDBOXED_FILE
     if unsandboxed:
-        warning.write_text(NOT_SANDBOXED + "\n\n" + "\n".join(unsandboxed) + "\n", encoding="utf-8")
+        write_atomic(warning, NOT_SANDBOXED + "\n\n" + "\n".join(unsandboxed) + "\n")
     elif warning.exists():
         warning.unlink()
     extra = [warning] if unsandboxed else []
     if fmt == "json":
         path = out_dir / "grades.json"
-        tmp = path.with_suffix(".json.tmp")
-        tmp.write_text(json.dumps({
+        write_atomic(path, json.dumps({
             "grades": grade_rows(st), "totals": total_rows(st),
             "unknown_students": [e.student for e in st.unknown],
             "similarity": [{"kind": f.kind, "students": list(f.students), "cells": [list(c) for c in f.cells],
                             "ratio": f.ratio, "note": f.note} for f in st.similarity],
             "late_policy": st.policy.describe() if st.policy is not None else None,
-            **({"NOT_SANDBOXED": unsandboxed} if unsandboxed else {})}, indent=1, default=str), encoding="utf-8")
-        tmp.replace(path)
+            **({"NOT_SANDBOXED": unsandboxed} if unsandboxed else {})}, indent=1, default=str))
         return [path] + extra
     write_csv(out_dir / "grades.csv", grade_rows(st), CSV_COLUMNS)
     write_csv(out_dir / "totals.csv", total_rows(st), TOTAL_COLUMNS)

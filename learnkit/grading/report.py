@@ -31,6 +31,7 @@ from learnkit import i18n
 from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
 from learnkit.core.render import COLOURS, inline_html, status_label, without_verdict
 from learnkit.core.result import Status
+from learnkit.files import write_atomic
 from learnkit.grading import plots
 from learnkit.i18n import _, _n, content
 
@@ -291,12 +292,6 @@ def _class_sections(st, pages: list[dict]) -> dict:
             "unknown_students": [e.student for e in st.unknown]}
 
 
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(text, encoding="utf-8")
-    tmp.replace(path)
-
-
 def write_reports(gradebook, out_dir: str | Path, standin_note: str | None = None, st=None) -> Path:
     """Write every feedback page and the class summary; return the summary's path.
 
@@ -319,7 +314,7 @@ def write_reports(gradebook, out_dir: str | Path, standin_note: str | None = Non
         with i18n.using(lang):  # the student's page in the student's language
             ctx = _page_context(gradebook, entry, standin_note)
             filename = page_name(entry.student, entry.sha256, taken)
-            _write(feedback / filename, page_tpl.render(**ctx, html_lang=lang))
+            write_atomic(feedback / filename, page_tpl.render(**ctx, html_lang=lang))
         if lang != instructor:  # the summary lists verdicts and titles in the instructor's language
             ctx = _page_context(gradebook, entry, standin_note, curves=False)
         ctx["curves"] = None  # the PNGs are no longer needed: keep memory flat for big classes
@@ -333,7 +328,7 @@ def write_reports(gradebook, out_dir: str | Path, standin_note: str | None = Non
     index = out_dir / "index.html"
     with _plot_words():
         histogram = plots.score_histogram(percents)
-    _write(index, index_tpl.render(
+    write_atomic(index, index_tpl.render(
         pages=pages, standin_note=standin_note, exercises=_exercise_stats(pages), kinds=kinds,
         missing_kind=_verdict(MISSING), not_ok=[p for p in pages if p["state"]],
         n_students=len({p["student"] for p in pages}),
