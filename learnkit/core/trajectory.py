@@ -17,6 +17,8 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from learnkit.core.compare import describe
+from learnkit.core.curve_plot import plot_curves  # noqa: F401  (its home; given notebook code imports it from here)
+from learnkit.core.numbers import sig as fmt  # noqa: F401  (checkers import it from here)
 from learnkit.core.numeric import contains_blank, fetch_values
 from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
@@ -27,10 +29,6 @@ from learnkit.i18n import _, _n, content, gap
 #: otherwise compared with the reference only, so at most ``len(reference)`` of them are converted,
 #: and a list of the wrong length is told so before any value is read.
 MAX_EXAMINED = 1_000_000
-
-
-def fmt(x: float) -> str:
-    return f"{x:.6g}"
 
 
 def fmt_apart(a: float, b: float, dtype=None) -> tuple[str, str]:
@@ -317,47 +315,3 @@ def show_epochs(curves: Mapping[str, Any] | Sequence[float], epochs: Sequence[in
         parts = [f"{label} {e}: {s[e - start]:.{digits}f}" if 0 <= e - start < len(s)
                  else _("{label} {e}: not reached").format(label=label, e=e) for e in epochs]
         print(prefix + ", ".join(parts))
-
-
-def plot_curves(curves: Mapping[str, Any] | Sequence[float], *, xlabel: str = "epoch", ylabel: str = "cost",
-                title: str | None = None, start: int = 0, ax=None, logy: bool = False, first: int | None = None):
-    """Plot one curve or several (``{"label": values}``) against the epoch number.
-
-    ``start`` is the number of the first epoch; ``first`` plots only the first that many values.
-
-    Curves that are still blank (``____``) or empty are skipped with a short note, so that
-    given plotting code runs in the unmodified exercise notebook. Never raises; returns the
-    axes (None if there was nothing to plot).
-    """
-    try:
-        if not isinstance(curves, Mapping):
-            curves = {"": curves}
-        ready = {}
-        for label, values in curves.items():
-            what = label or _("the curve")
-            if values is None or contains_blank(values) or (hasattr(values, "__len__") and len(values) == 0):
-                print(_("{what}: nothing to plot yet (fill in the blanks above and run those cells).").format(what=what))
-                continue
-            try:
-                ready[label] = as_series(values, what)[:first]
-            except Incorrect as e:
-                print(_("{what}: cannot plot it: {why}").format(what=what, why=e))
-        if not ready:
-            return None
-        import matplotlib.pyplot as plt
-        if ax is None:
-            _fig, ax = plt.subplots(figsize=(6.4, 3.6))
-        for label, s in ready.items():
-            ax.plot(np.arange(start, start + len(s)), s, label=label or None)
-        ax.set_xlabel(xlabel)
-        ax.set_ylabel(ylabel)
-        if title:
-            ax.set_title(title)
-        if logy:
-            ax.set_yscale("log")
-        if any(ready):
-            ax.legend()
-        return ax
-    except Exception as e:  # plotting must never break a student's notebook
-        print(_("(could not plot: {reason})").format(reason=f"{type(e).__name__}: {e}"))
-        return None
