@@ -326,7 +326,7 @@ def test_the_credit_cells_say_what_is_missing_before_training():
 
 
 def test_q4_compares_with_the_unnormalized_run():
-    from learnkit.keras import history as curves
+    from learnkit.keras import history_log as curves
     curves.log.clear() if hasattr(curves.log, "clear") else None
     ns = {}
     binder.bind(ns)
@@ -346,7 +346,7 @@ def test_q4_compares_with_the_unnormalized_run():
 @pytest.fixture
 def notebook():
     """A bound namespace with an empty history memory; ``notebook(name=value)`` runs a 'cell'."""
-    from learnkit.keras import history as curves
+    from learnkit.keras import history_log as curves
     curves.log.clear()
     ns = {}
     binder.bind(ns)

@@ -297,10 +297,12 @@ def test_memory_watch_kills_the_whole_process_tree(monkeypatch):
 def test_learning_curve_artifacts_come_from_the_reported_facts_and_are_json_safe(tmp_path):
     from learnkit.core import facts
     from learnkit.core.exercise import load_exercise
-    from learnkit.keras.history import ModelInfo, SeenHistory
+    from learnkit.keras.facts import LayerFacts, ModelFacts
+    from learnkit.keras.history_log import SeenHistory
 
     seen = [SeenHistory(0, "history", {"loss": [1.0, float("nan"), float("inf")], "lr": "junk"}, {},
-                        ModelInfo("Sequential", ("Dense", "Dense"), (None, 18), 10), 3),
+                        ModelFacts("Sequential", (LayerFacts(1, "Dense", "dense"), LayerFacts(2, "Dense", "dense_1")),
+                                   (18,), 10, 10, 0, True), 3),
             SeenHistory(1, "model.history", {"loss": [0.5]}, {}, None, 1)]
     path = tmp_path / "facts.jsonl"
     lines = [{"cell": 1, "facts": {}, "context": {"keras.histories": facts.Encoder()(seen)}},

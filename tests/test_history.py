@@ -1,4 +1,5 @@
-"""learnkit.keras.history: learning-curve facts, sentences, the notebook's history memory, plots."""
+"""Learning curves: facts (keras.curves), sentences (keras.diagnosis), the notebook's history memory
+(keras.history_log), plots (keras.plots)."""
 from __future__ import annotations
 
 import gc
@@ -14,9 +15,11 @@ import pytest
 from learnkit.core.compare import describe
 from learnkit.core.problem import CodingProblem, Incorrect, evaluate
 from learnkit.core.result import Status
-from learnkit.keras import history as H
-from learnkit.keras.history import (CurveFacts, HistoryLog, NotAHistory, compare, curve_facts, diagnose,
-                                    plot_curves)
+from learnkit.keras import history_log as H
+from learnkit.keras.curves import CurveFacts, NotAHistory, curve_facts
+from learnkit.keras.diagnosis import compare, diagnose
+from learnkit.keras.history_log import HistoryLog
+from learnkit.keras.plots import plot_history
 
 NAN = float("nan")
 ROOT = Path(__file__).resolve().parents[1]
@@ -343,10 +346,10 @@ def test_log_describes_the_model(fitted):
     assert seen.name == "history" and seen.epochs == 3
     assert seen.history == {k: [float(v) for v in vs] for k, vs in history.history.items()}
     assert seen.params["epochs"] == 3
-    assert seen.model.class_name == "Sequential"
-    assert seen.model.layers == ("Dense", "Dropout", "Dense")
-    assert seen.model.input_shape == (None, 4)
-    assert seen.model.n_params == 4 * 8 + 8 + 8 + 1
+    assert seen.model.cls == "Sequential"  # its ModelFacts
+    assert seen.model.summary() == "Dense, Dropout, Dense"
+    assert seen.model.input_shape == (4,)  # without the batch dimension
+    assert seen.model.params == 4 * 8 + 8 + 8 + 1
     assert curve_facts(seen) == curve_facts(history)
 
 
@@ -486,9 +489,9 @@ def test_watch_registers_once_and_observes(keras, monkeypatch):
     overfit_curve(),
     {"loss": [1.0, 0.8, 0.7]},
 ], ids=["all-nan", "nan-midway", "overfit", "no-validation"])
-def test_plot_curves_writes_png(tmp_path, hist):
+def test_plot_history_writes_png(tmp_path, hist):
     pytest.importorskip("matplotlib")
-    ax = plot_curves(hist, title="run")
+    ax = plot_history(hist, title="run")
     out = tmp_path / "curves.png"
     ax.figure.savefig(out)
     assert out.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
@@ -497,18 +500,19 @@ def test_plot_curves_writes_png(tmp_path, hist):
         assert any("all 100 epochs NaN" in t.get_text() for t in ax.texts)
 
 
-def test_plot_curves_on_a_given_axes():
+def test_plot_history_on_a_given_axes():
     matplotlib = pytest.importorskip("matplotlib")
     from matplotlib.figure import Figure
     ax = Figure().add_subplot()
-    assert plot_curves(curve_facts(plateau_curve()), ax=ax) is ax
+    assert plot_history(curve_facts(plateau_curve()), ax=ax) is ax
     assert len(ax.lines) == 2
     del matplotlib
 
 
 def test_module_does_not_import_keras():
-    code = ("import sys, learnkit.keras.history as h; "
-            "h.log.observe({'x': 1}); h.curve_facts({'loss': [1.0, 0.5]}); "
+    code = ("import sys, learnkit.keras.history_log as h, learnkit.keras.curves as c, learnkit.keras.diagnosis as d; "
+            "import learnkit.keras.plots; "
+            "h.log.observe({'x': 1}); d.diagnose(c.curve_facts({'loss': [1.0, 0.5]})); "
             "assert 'keras' not in sys.modules and 'tensorflow' not in sys.modules, 'keras imported'")
     done = subprocess.run([sys.executable, "-c", code], cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert done.returncode == 0, done.stderr
@@ -519,3 +523,32 @@ def test_curve_facts_is_frozen():
     assert isinstance(f, CurveFacts)
     with pytest.raises(Exception):
         f.epochs = 3  # type: ignore[misc]
+
+
+@pytest.mark.slow
+def test_a_fixed_batch_size_is_not_part_of_the_captioned_input_shape(keras, tmp_path):
+    """Bug: the remembered model kept the batch dimension, so a model built with
+    ``keras.Input(shape=(11,), batch_size=32)`` was captioned "input shape (32, 11)" in the report."""
+    import json
+
+    import numpy as np
+
+    from learnkit.core import facts
+    from learnkit.core.exercise import load_exercise
+    from learnkit.grading.report import _curves
+    from learnkit.runner.verdicts import judge_facts
+
+    model = keras.Sequential([keras.Input(shape=(11,), batch_size=32), keras.layers.Dense(1)])
+    model.compile(optimizer="adam", loss="mse")
+    x, y = np.zeros((64, 11), "float32"), np.zeros(64, "float32")
+    history = model.fit(x, y, epochs=1, batch_size=32, verbose=0)
+    log = HistoryLog()
+    log.observe({"history": history})
+    [seen] = log.seen()
+    assert seen.model.input_shape == (11,)
+    path = tmp_path / "facts.jsonl"
+    path.write_text(json.dumps({"cell": 1, "facts": {}, "context": {"keras.histories": facts.Encoder()(log.seen())}}))
+    [artifact] = judge_facts(path, load_exercise("deep_learning_intro.ex5")).histories
+    assert artifact["input_shape"] == [11] and artifact["layers"] == ["Dense"]
+    [curve] = _curves([artifact])
+    assert curve["caption"] == "input shape (11,)"

@@ -198,7 +198,7 @@ def _overfitting_curve():
 
 
 def test_history_diagnosis_in_chinese():
-    from learnkit.keras import history
+    from learnkit.keras import diagnosis as history
     english = history.diagnose(_overfitting_curve())
     assert "overfits after epoch 4" in english
     with i18n.using(LANG):

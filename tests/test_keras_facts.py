@@ -6,8 +6,9 @@ keras = pytest.importorskip("keras")
 from keras import layers  # noqa: E402
 
 from learnkit.core.problem import Incorrect  # noqa: E402
-from learnkit.keras.facts import (NotAHistory, NotAModel, activation_name, callback_facts,  # noqa: E402
-                                  canonical_loss, canonical_metric, compile_facts, fit_facts, model_facts)
+from learnkit.keras.facts import (NotAHistory, NotAModel, callback_facts, compile_facts, fit_facts,  # noqa: E402
+                                  model_facts)
+from learnkit.keras.names import activation_name, canonical_loss, canonical_metric  # noqa: E402  (after importorskip)
 
 pytestmark = pytest.mark.filterwarnings("ignore:.*input_shape.*:UserWarning")
 

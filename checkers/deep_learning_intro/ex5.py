@@ -7,7 +7,9 @@ from learnkit.core import Code, Exercise, ThoughtExperiment
 from learnkit.i18n import content as _, gap
 from learnkit.keras import (BatchNormalization, Dense, Dropout, KerasModelProblem, first_difference,
                             relevant_input_dim)
-from learnkit.keras import history as curves
+from learnkit.keras import history_log
+from learnkit.keras.curves import curve_facts
+from learnkit.keras.diagnosis import compare, diagnose
 from learnkit.keras.provenance import run_of
 from learnkit.keras.training import RunSpec
 
@@ -70,27 +72,27 @@ def _history_of(history, spec, input_dim, what, starter):
     """The curve facts of ``history`` if it is a run of the model this question is about, in whatever form the
     student keeps it (History, ``history.history``, a DataFrame): ``learnkit.keras.provenance``'s rule."""
     run_of(history, RunSpec(layers=spec, input_shape=[input_dim]), what, starter=starter)
-    return curves.curve_facts(history)
+    return curve_facts(history)
 
 
 def diagnose_dropout(history):
     facts = _history_of(history, SPOTIFY_DROPOUT, 18, _("the dropout model of question 1"), SPOTIFY_STARTER)
-    return curves.diagnose(facts)
+    return diagnose(facts)
 
 
 def _is_plain_concrete(seen) -> bool:
     """The un-normalized Concrete run this exercise trains before question 3."""
-    info = seen.model
-    shape = None if info is None or info.input_shape is None else tuple(info.input_shape[1:])  # drop batch dim
-    return info is not None and list(info.layers) == ["Dense"] * 4 and shape in ((8,), None)
+    model = seen.model
+    return model is not None and [layer.cls for layer in model.layers] == ["Dense"] * 4 \
+        and model.input_shape in ((8,), None)
 
 
 def diagnose_batchnorm(history):
     facts = _history_of(history, CONCRETE_BN, 8, _("the batch-normalized model of question 3"), CONCRETE_PLAIN)
-    text = curves.diagnose(facts)
-    plain = [s for s in curves.seen_histories() if _is_plain_concrete(s)]
+    text = diagnose(facts)
+    plain = [s for s in history_log.seen_histories() if _is_plain_concrete(s)]
     if plain:
-        text += gap(text) + curves.compare(curves.curve_facts(plain[-1].history), facts,
+        text += gap(text) + compare(curve_facts(plain[-1].history), facts,
                                        _("Without batch normalization"), _("with it"))
     return text
 
@@ -159,4 +161,4 @@ exercise = Exercise("deep_learning_intro.ex5", "Dropout and Batch Normalization"
                     languages=["zh-TW"], preload=("keras", "pandas", "matplotlib.pyplot", "sklearn.model_selection"),
                     datasets=("spotify", "concrete"))
 exercise.export(globals())
-curves.watch()  # remember each `history` before the notebook overwrites it (q_4 compares two runs)
+history_log.watch()  # remember each `history` before the notebook overwrites it (q_4 compares two runs)

@@ -5,8 +5,8 @@ data; every comparison question describes the student's own curves.
 """
 from learnkit.core import Code, Exercise, MultipleChoice
 from learnkit.keras import Dense, first_difference
-from learnkit.keras import history as curves
-from learnkit.keras.runs import diagnose, summarize
+from learnkit.keras.diagnosis import compare, diagnose
+from learnkit.keras.runs import summarize
 from learnkit.keras.training import (CompileSpec, EarlyStoppingSpec, FitSpec, RunSpec, early_stopping_summary,
                                      find_key)
 from learnkit.keras.training_problems import SweepProblem, TrainingProblem
@@ -139,7 +139,7 @@ def _not_runs_of(other_model_1):
 
 def _compare(what_1, what_2):
     def _diagnose(model_1_training, model_2_training, early_stopping_monitor):
-        return curves.compare(model_1_training, model_2_training, f"for model_1 ({what_1})",
+        return compare(model_1_training, model_2_training, f"for model_1 ({what_1})",
                               f"for model_2 ({what_2})") + \
             f" model_1 ran {len(model_1_training.epoch)} epochs, model_2 {len(model_2_training.epoch)}."
     return _diagnose

@@ -5,7 +5,7 @@ threshold set with a tolerance band below what fixed seeds give.
 """
 from learnkit.core import Code, Exercise
 from learnkit.keras import Dense, relevant_input_dim
-from learnkit.keras.runs import diagnose
+from learnkit.keras.diagnosis import diagnose
 from learnkit.keras.training import CompileSpec, FitSpec, MetricThreshold, RunSpec, find_key
 from learnkit.keras.training_problems import CompileProblem, CountedModelProblem, TrainingProblem
 

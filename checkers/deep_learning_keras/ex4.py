@@ -5,8 +5,9 @@ tutorial's model (one check) and reads a diagnosis of its learning curves on uns
 """
 from learnkit.core import Code, Exercise, ThoughtExperiment
 from learnkit.keras import BatchNormalization, Dense, Dropout, first_difference, relevant_input_dim
-from learnkit.keras import history as curves
-from learnkit.keras.runs import diagnose
+from learnkit.keras import history_log
+from learnkit.keras.curves import curve_facts
+from learnkit.keras.diagnosis import compare, diagnose
 from learnkit.keras.training import RunSpec
 from learnkit.keras.training_problems import CountedModelProblem, run_of
 
@@ -68,18 +69,18 @@ model = keras.Sequential([
 
 
 def _is_lesson_4(seen) -> bool:
-    info = seen.model
-    shape = None if info is None or info.input_shape is None else tuple(info.input_shape[1:])
-    return info is not None and list(info.layers) == ["Dense"] * 4 and shape in ((11,), None)
+    model = seen.model
+    return model is not None and [layer.cls for layer in model.layers] == ["Dense"] * 4 \
+        and model.input_shape in ((11,), None)
 
 
 def diagnose_wine(history):
     run_of(history, RunSpec(layers=WINE, input_shape=[11]), "the dropout and batch-normalization model of "
                                                             "question 1", starter=LESSON_4)
     text = diagnose(history)
-    plain = [s for s in curves.seen_histories() if _is_lesson_4(s)]
+    plain = [s for s in history_log.seen_histories() if _is_lesson_4(s)]
     if plain:
-        text += " " + curves.compare(curves.curve_facts(plain[-1].history), history,
+        text += " " + compare(curve_facts(plain[-1].history), history,
                                      "with lesson 4's network", "with dropout and batch normalization")
     return text
 
@@ -105,4 +106,4 @@ q2 = ThoughtExperiment(
 exercise = Exercise("deep_learning_keras.ex4", "Dropout and batch normalization: the red wine model", [q1, q2],
                     preload=("keras", "pandas"), datasets=("red-wine",))
 exercise.export(globals())
-curves.watch()  # remember the starter run, to compare it with the tutorial model's run
+history_log.watch()  # remember the starter run, to compare it with the tutorial model's run

@@ -63,7 +63,7 @@ def history_plot(history, title: str) -> str | None:
     """A learning-curve PNG for one history dict (values may be null), or None."""
     from matplotlib.ticker import MaxNLocator
 
-    from learnkit.keras.history import plot_curves
+    from learnkit.keras.plots import plot_history
 
     h = clean_history(history)
     if not any(h.values()):
@@ -73,7 +73,7 @@ def history_plot(history, title: str) -> str | None:
         fig.subplots_adjust(left=0.15, right=0.97, bottom=0.15, top=0.91)  # room for labels and title
         ax = fig.add_subplot()
         try:
-            plot_curves(h, ax=ax, title=title, key=key, train_key=train_key)
+            plot_history(h, ax=ax, title=title, key=key, train_key=train_key)
         except Exception:  # NotAHistory for these keys: try the next pair
             continue
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))  # epochs

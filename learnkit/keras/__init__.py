@@ -1,13 +1,15 @@
 """Checks on live Keras objects (public Keras 3 API only; works with the TensorFlow and JAX backends)."""
-# --- facts, layer specs and KerasModelProblem (facts.py, spec.py, problems.py) ---
+# --- facts, canonical names, layer specs and KerasModelProblem (facts.py, names.py, spec.py, problems.py) ---
 from learnkit.keras.facts import (CallbackFacts, CompileFacts, FitFacts, LayerFacts, ModelFacts, NotAHistory,
-                                  NotAModel, activation_name, callback_facts, canonical_loss, canonical_metric,
-                                  compile_facts, fit_facts, model_facts)
+                                  NotAModel, callback_facts, compile_facts, fit_facts, model_facts)
+from learnkit.keras.names import activation_name, canonical_loss, canonical_metric
 from learnkit.keras import fact_types  # noqa: F401  (Keras objects as facts: registers their encodings)
 from learnkit.keras.problems import KerasModelProblem, relevant_input_dim
 from learnkit.keras.spec import (Activation, BatchNormalization, Dense, Dropout, Layer, LayerSpec,
                                  first_difference, spec_summary)
-# --- learning curves and the notebook's history memory (history.py) ---
-# history.NotAHistory subclasses facts.NotAHistory (exported above) and ValueError.
-from learnkit.keras.history import (CurveFacts, HistoryLog, ModelInfo, SeenHistory, compare, curve_facts, diagnose,
-                                    plot_curves, seen_histories, watch)
+# --- learning curves: facts (curves.py), sentences (diagnosis.py), plot (plots.py),
+# --- and the notebook's memory of histories (history_log.py) ---
+from learnkit.keras.curves import CurveFacts, curve_facts
+from learnkit.keras.diagnosis import compare, diagnose
+from learnkit.keras.history_log import HistoryLog, SeenHistory, seen_histories, watch
+from learnkit.keras.plots import plot_history

@@ -14,12 +14,9 @@ import math
 from dataclasses import dataclass
 from typing import Sequence
 
+from learnkit.core.numbers import value as number
 from learnkit.i18n import _, _n
 from learnkit.keras.facts import callback_facts, fit_facts
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4f}" if abs(x) >= 1e-3 else f"{x:g}"
 
 
 @dataclass(frozen=True)
@@ -164,8 +161,9 @@ def early_stopping_summary(history, patience: int, monitor: str = "val_loss") ->
                   "and did not improve in the epoch after it.",
                   "Early stopping ended training after epoch {ran} of {req}: {key} was best ({v}) at epoch {best} "
                   "and did not improve in the {p} epochs after it.", patience).format(
-            ran=facts.epochs_run, req=facts.epochs_requested, key=monitor, v=_fmt(best_value), best=best, p=patience)
+            ran=facts.epochs_run, req=facts.epochs_requested, key=monitor, v=number(best_value), best=best, p=patience)
     return _n("Training ran all {ran} epochs: {key} never went {p} epoch without improving (best {v} at epoch "
               "{best}).",
               "Training ran all {ran} epochs: {key} never went {p} epochs without improving (best {v} at epoch "
-              "{best}).", patience).format(ran=facts.epochs_run, key=monitor, p=patience, v=_fmt(best_value), best=best)
+              "{best}).", patience).format(ran=facts.epochs_run, key=monitor, p=patience, v=number(best_value),
+                                           best=best)

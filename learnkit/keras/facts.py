@@ -13,114 +13,28 @@ are rounded to 7 significant digits (0.0010000000474974513 -> 0.001).
 from __future__ import annotations
 
 import math
-import re
 import sys
 import warnings
 from dataclasses import dataclass, field
 
 from learnkit.core.compare import describe
+from learnkit.core.numbers import round_sig
 from learnkit.core.problem import Incorrect
 from learnkit.i18n import _
+from learnkit.keras.names import (ACTIVATION_LAYERS, activation_name, canonical_loss, canonical_metric,
+                                  serialized_name)
 
 
 class NotAModel(Incorrect):
     """The value is not a Keras model (the message says what it is instead)."""
 
 
-class NotAHistory(Incorrect):
-    """The value is not the History returned by ``model.fit``."""
+class NotAHistory(Incorrect, ValueError):
+    """The value is not the History returned by ``model.fit``. Its message is written for the student.
 
-
-# ---------------------------------------------------------------- names
-_ACTIVATION_ALIASES = {"identity": "linear", "none": "linear", "softmax_v2": "softmax",
-                       "swish": "silu", "leakyrelu": "leaky_relu"}
-_LOSS_ALIASES = {"huber_loss": "huber", "logcosh": "log_cosh", "kullback_leibler_divergence": "kl_divergence",
-                 "bce": "binary_crossentropy", "cce": "categorical_crossentropy"}
-_METRIC_ALIASES = {"acc": "accuracy", "mae": "mean_absolute_error", "mse": "mean_squared_error",
-                   "mape": "mean_absolute_percentage_error", "msle": "mean_squared_logarithmic_error",
-                   "rmse": "root_mean_squared_error", "ce": "crossentropy", "bce": "binary_crossentropy"}
-_METRIC_CLASSES = {"accuracy": "exact_accuracy"}  # keras.metrics.Accuracy: exact matches, not the string's accuracy
-_ACTIVATION_LAYERS = {"ReLU": "relu", "Softmax": "softmax", "ELU": "elu", "LeakyReLU": "leaky_relu",
-                      "PReLU": "prelu"}
-
-
-def snake_case(name: str) -> str:
-    """'MeanSquaredError' -> 'mean_squared_error', 'AUC' -> 'auc', 'KLDivergence' -> 'kl_divergence'."""
-    name = name.replace("IoU", "Iou")
-    name = re.sub(r"(?<=[a-z0-9])(?=[A-Z])|(?<=[A-Z])(?=[A-Z][a-z])", "_", name)
-    return name.lower()
-
-
-def activation_name(act) -> str:
-    """Normalize an activation given as None, a string, a function or a layer to a name."""
-    if act is None:
-        return "linear"
-    if isinstance(act, str):  # no keras needed: names are the activation functions' names
-        name = act.strip().lower()
-        return _ACTIVATION_ALIASES.get(name, name)
-    if isinstance(act, type) or not hasattr(act, "__name__"):  # a layer used as activation
-        cls = act.__name__ if isinstance(act, type) else type(act).__name__
-        return _ACTIVATION_LAYERS.get(cls, snake_case(cls))
-    name = act.__name__.lower()
-    return _ACTIVATION_ALIASES.get(name, name)
-
-
-def _serialized_name(x) -> str | None:
-    """The name inside a Keras serialization dict ({'class_name': ..., 'config': ...})."""
-    if isinstance(x, dict) and "class_name" in x:
-        if x["class_name"] == "function" and isinstance(x.get("config"), str):
-            return x["config"]
-        return snake_case(x["class_name"])
-    return None
-
-
-def _canonical(x, aliases: dict, getter, classes: dict | None = None) -> str | None:
-    """The canonical name of a loss/metric given as a string, function, class, object or serialized
-    dict. ``classes`` renames what is named after a class (class, object, serialized class) where the
-    class means something else than the string of the same name."""
-    if x is None:
-        return None
-    name = _serialized_name(x)
-    from_class = name is not None and x.get("class_name") != "function"
-    if name is None and isinstance(x, str):
-        key = aliases.get(x.strip().lower(), x.strip())
-        try:
-            import keras
-            found = getter(keras)(key)
-            name = getattr(found, "__name__", None) or snake_case(type(found).__name__)
-        except Exception:
-            name = key
-    elif name is None and isinstance(x, type):
-        name, from_class = snake_case(x.__name__), True
-    elif name is None and hasattr(x, "__name__"):  # a function
-        name = x.__name__
-    elif name is None and type(x).__name__ in ("LossFunctionWrapper", "MeanMetricWrapper"):
-        name = getattr(getattr(x, "fn", None), "__name__", None) or str(x.name)
-    elif name is None:  # a Loss/Metric object: named after its class (its .name may be custom)
-        name, from_class = snake_case(type(x).__name__), True
-    name = name.lower()
-    if from_class and classes and name in classes:
-        return classes[name]
-    return aliases.get(name, name)
-
-
-def canonical_loss(loss) -> str | None:
-    """'mse', 'mean_squared_error', MeanSquaredError() and losses.mean_squared_error -> 'mean_squared_error'."""
-    return _canonical(loss, _LOSS_ALIASES, lambda keras: keras.losses.get)
-
-
-def canonical_metric(metric) -> str | None:
-    """'acc'/'accuracy' -> 'accuracy'; 'mae', MeanAbsoluteError() -> 'mean_absolute_error'.
-
-    The string 'accuracy' lets Keras pick binary/categorical/sparse accuracy from the loss; the
-    class ``keras.metrics.Accuracy`` counts predictions exactly equal to the labels, a different
-    metric: it is 'exact_accuracy'.
+    An ``Incorrect`` (checkers let it propagate and the student sees the message) and a
+    ``ValueError`` (for other callers).
     """
-    return _canonical(metric, _METRIC_ALIASES, lambda keras: keras.metrics.get, _METRIC_CLASSES)
-
-
-def _short_number(x) -> float:
-    return float(f"{float(x):.7g}")
 
 
 # ---------------------------------------------------------------- layers and models
@@ -144,7 +58,7 @@ class LayerFacts:
         if self.rate is not None:
             parts.append(f"{self.rate:g}")
         if self.activation is not None and self.activation != "linear" \
-                and self.cls not in _ACTIVATION_LAYERS:
+                and self.cls not in ACTIVATION_LAYERS:
             parts.append(self.activation)
         return f"{self.cls}({', '.join(parts)})" if parts else self.cls
 
@@ -197,8 +111,8 @@ def layer_facts(layer, index: int) -> LayerFacts:
               if v is not _SKIP and k not in ("name", "trainable", "dtype")}
     units = getattr(layer, "units", None)
     units = units if isinstance(units, int) and not isinstance(units, bool) else None
-    if cls in _ACTIVATION_LAYERS:
-        activation = _ACTIVATION_LAYERS[cls]
+    if cls in ACTIVATION_LAYERS:
+        activation = ACTIVATION_LAYERS[cls]
         if cls == "ReLU" and (config.get("max_value") or config.get("negative_slope") or config.get("threshold")):
             activation = "relu(custom)"
     elif hasattr(layer, "activation"):
@@ -313,7 +227,7 @@ def _names(value, canon) -> tuple:
     if isinstance(value, (list, tuple)):
         out = []
         for v in value:
-            out.extend(_names(v, canon) if isinstance(v, (list, tuple, dict)) and _serialized_name(v) is None
+            out.extend(_names(v, canon) if isinstance(v, (list, tuple, dict)) and serialized_name(v) is None
                        else (canon(v),))
         return tuple(out)
     return (canon(value),)
@@ -338,9 +252,9 @@ def compile_facts(model) -> CompileFacts | None:
         if isinstance(raw, dict):  # a serialized LearningRateSchedule
             schedule = raw.get("class_name")
             initial = (raw.get("config") or {}).get("initial_learning_rate")
-            lr = _short_number(initial) if isinstance(initial, (int, float)) else None
+            lr = round_sig(initial) if isinstance(initial, (int, float)) else None
         elif isinstance(raw, (int, float)):
-            lr = _short_number(raw)
+            lr = round_sig(raw)
     elif isinstance(config.get("optimizer"), (str, dict)):
         opt = config["optimizer"]
         opt_name = opt.get("class_name") if isinstance(opt, dict) else opt

@@ -8,9 +8,9 @@ One rule decides that for every form the student's ``history`` may take:
 
 * the History that ``fit`` returned carries its model (``history.model``);
 * its ``.history`` dict, or a pandas DataFrame of it (all its columns or some), carries no model.
-  It is tied to the run of this notebook that gave exactly these values: ``learnkit.keras.history``
+  It is tied to the run of this notebook that gave exactly these values: ``learnkit.keras.history_log``
   remembers every History the notebook held after each cell, with its model (the checker calls
-  ``history.watch()``). Values that match no remembered run, or runs of models that this rule
+  ``history_log.watch()``). Values that match no remembered run, or runs of models that this rule
   judges differently, cannot be tied to a model: they are never credited, and the message says so
   honestly - incorrect for the student who asks, ignored by the grader's passive judging
   (``Incorrect(attempt=False)``).
@@ -33,7 +33,7 @@ from typing import Mapping, Sequence
 from learnkit.core.compare import describe
 from learnkit.core.problem import Incorrect, Unattempted
 from learnkit.i18n import _
-from learnkit.keras import history as curves
+from learnkit.keras.history_log import seen_histories
 from learnkit.keras.facts import ModelFacts, model_facts
 from learnkit.keras.problems import other_model
 from learnkit.keras.spec import LayerSpec, first_difference, input_shape_difference
@@ -76,8 +76,8 @@ def _same(mine: list, seen) -> bool:
 def remembered_models(values: Mapping) -> list[ModelFacts]:
     """The models of the remembered runs that hold ``values`` (each of its keys, with the same numbers)."""
     found = []
-    for seen in curves.seen_histories():
-        facts = getattr(seen.model, "facts", None)
+    for seen in seen_histories():
+        facts = seen.model
         log = seen.history
         if isinstance(facts, ModelFacts) and isinstance(log, Mapping) \
                 and all(k in log and _same(v, log[k]) for k, v in values.items()):

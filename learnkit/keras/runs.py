@@ -1,5 +1,8 @@
 """Several training runs side by side: one sentence comparing them, and one plot.
 
+One run alone is described by ``learnkit.keras.diagnosis.diagnose`` (the same sentence in every
+course).
+
     summarize({1e-06: h1, 0.01: h2, 1.0: h3}, label="learning rate")
     # 'learning rate 1e-06: loss 2.3169 → 2.0658, still falling at epoch 10; learning rate 0.01: ...
     #  Lowest final loss: learning rate 0.01.'
@@ -14,16 +17,12 @@ from __future__ import annotations
 import math
 from typing import Mapping
 
+from learnkit.core.curve_plot import draw_curves
+from learnkit.core.numbers import value as number
 from learnkit.core.placeholder import is_placeholder
 from learnkit.i18n import _, gap
-from learnkit.keras import history as curves
+from learnkit.keras import curves
 from learnkit.keras.training import find_key, higher_is_better
-
-
-def _fmt(x: float) -> str:
-    if not math.isfinite(x):
-        return "NaN" if math.isnan(x) else str(x)
-    return f"{x:.4f}" if abs(x) < 1e6 else f"{x:.4g}"
 
 
 def _label(label, key) -> str:
@@ -39,11 +38,11 @@ def describe_run(history, key: str = "loss") -> str:
     key = (find_key(log, key) if isinstance(log, Mapping) else None) or key
     f = curves.curve_facts(history, key=key, train_key=key)
     values = f.curve
-    text = _("{key} {a} → {b}").format(key=key, a=_fmt(values[0]), b=_fmt(values[-1]))
+    text = _("{key} {a} → {b}").format(key=key, a=number(values[0]), b=number(values[-1]))
     if higher_is_better(key):  # the curve facts below describe losses
         finite = [v for v in values if math.isfinite(v)]
         if finite and max(finite) > values[-1]:
-            text += ", " + _("best {v} at epoch {e}").format(v=_fmt(max(finite)), e=values.index(max(finite)) + 1)
+            text += ", " + _("best {v} at epoch {e}").format(v=number(max(finite)), e=values.index(max(finite)) + 1)
         return text
     if f.all_nan:
         return text + ", " + _("NaN at every epoch")
@@ -75,49 +74,15 @@ def summarize(runs: Mapping, label: str = "", key: str = "loss") -> str:
 
 def plot_runs(runs: Mapping, key: str = "val_loss", ax=None, title: str | None = None):
     """Draw ``key`` per epoch for each run (a History, its dict, or a DataFrame); return the Axes."""
-    if ax is None:
-        import matplotlib.pyplot as plt
-        ax = plt.subplots(figsize=(6, 4))[1]
-    missing = []
+    ready, missing = {}, []
     for name, h in runs.items():
         if h is None or is_placeholder(h):
             missing.append(str(name))
             continue
         try:
-            f = curves.curve_facts(h, key=key, train_key=key)
+            ready[str(name)] = curves.curve_facts(h, key=key, train_key=key).curve
         except Exception:  # not a History (yet): say so instead of failing the cell
             missing.append(str(name))
-            continue
-        values = [v if math.isfinite(v) else float("nan") for v in f.curve]
-        ax.plot(range(1, len(values) + 1), values, label=str(name))
     if missing:
         print(_("Not trained yet, so not plotted: {names}.").format(names=", ".join(missing)))
-    ax.set_xlabel(_("epoch"))
-    ax.set_ylabel(key)
-    if len(runs) > len(missing):
-        ax.legend()
-    if title:
-        ax.set_title(title)
-    return ax
-
-
-def diagnose(history) -> str:
-    """``learnkit.keras.history.diagnose``, with one case stated as facts only.
-
-    When the validation loss ended above its minimum (by more than the tolerance) without
-    counting as overfitting while the training loss is still falling, ``history.diagnose``
-    says "the training loss stopped falling too", which is then not true; this states the
-    numbers instead.
-    """
-    f = curves.curve_facts(history)
-    text = curves.diagnose(f)
-    misleading = (f.has_validation and not f.val_nan_only and not f.diverged and not f.overfitting
-                  and f.plateau_start is None
-                  and not (f.best_epoch == f.epochs or f.val_still_decreasing)
-                  and f.gap_after_min is not None and f.gap_after_min > f.tolerance and f.train_still_decreasing)
-    if misleading:
-        text = _("Your validation loss was lowest ({min}) at epoch {best} and ended {gap} higher at epoch {n}, while "
-                 "the training loss kept falling (from {a} to {b}).").format(
-            min=_fmt(f.min_val_loss), best=f.best_epoch, gap=_fmt(f.gap_after_min), n=f.epochs,
-            a=_fmt(f.train[0]), b=_fmt(f.train[-1]))
-    return text
+    return draw_curves(ready, ax=ax, start=1, xlabel=_("epoch"), ylabel=key, title=title)

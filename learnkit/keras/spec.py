@@ -29,8 +29,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from learnkit.i18n import _, _n, gap
-from learnkit.keras.facts import _ACTIVATION_LAYERS, LayerFacts, ModelFacts, NotAModel, activation_name, \
-    model_facts
+from learnkit.keras.facts import LayerFacts, ModelFacts, NotAModel, model_facts
+from learnkit.keras.names import ACTIVATION_LAYERS, activation_name
 
 RATE_TOL = 1e-6
 
@@ -136,7 +136,7 @@ def _same(got, want) -> bool:
 
 
 def _layer_difference(layer: LayerFacts, spec: LayerSpec, pos: int) -> str | None:
-    same_cls = layer.cls == spec.cls or (spec.cls == "Activation" and layer.cls in _ACTIVATION_LAYERS)
+    same_cls = layer.cls == spec.cls or (spec.cls == "Activation" and layer.cls in ACTIVATION_LAYERS)
     if not same_cls:
         return _("Layer {i} should be {want}; yours is {have}.").format(
             i=pos, want=spec.describe(), have=layer.short())

@@ -23,12 +23,13 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe
+from learnkit.core.numbers import value as number
 from learnkit.core.problem import Incorrect
 from learnkit.i18n import _, _n, gap
 from learnkit.keras.early_stopping import (EarlyStoppingSpec, callback_difference, early_stop_epoch,  # noqa: F401
                                            early_stopping_difference, early_stopping_summary, higher_is_better)
-from learnkit.keras.facts import (CompileFacts, FitFacts, ModelFacts, NotAHistory, canonical_loss, canonical_metric,
-                                  fit_facts, model_facts)
+from learnkit.keras.facts import CompileFacts, FitFacts, ModelFacts, NotAHistory, fit_facts, model_facts
+from learnkit.keras.names import canonical_loss, canonical_metric
 from learnkit.keras.spec import LayerSpec, first_difference
 
 KERAS_BATCH_SIZE = 32  # fit's default batch_size
@@ -55,10 +56,6 @@ _LOSS_NOTES = {
 _ACCURACY_FOR_LOSS = {"categorical_crossentropy": "categorical_accuracy",
                       "binary_crossentropy": "binary_accuracy",
                       "sparse_categorical_crossentropy": "sparse_categorical_accuracy"}
-
-
-def _fmt(x: float) -> str:
-    return f"{x:.4f}" if abs(x) >= 1e-3 else f"{x:g}"
 
 
 # ---------------------------------------------------------------- compile
@@ -227,13 +224,13 @@ class MetricThreshold:
             got = max(values) if self.best else values[-1]
             if got < self.at_least:
                 return _("Your {which} {key} is {got}; this question expects at least {want}.").format(
-                    which=which, key=key, got=_fmt(got), want=f"{self.at_least:g}") + (
+                    which=which, key=key, got=number(got), want=f"{self.at_least:g}") + (
                     " " + self.note if self.note else "")
         if self.at_most is not None:
             got = min(values) if self.best else values[-1]
             if got > self.at_most:
                 return _("Your {which} {key} is {got}; this question expects at most {want}.").format(
-                    which=which, key=key, got=_fmt(got), want=f"{self.at_most:g}") + (
+                    which=which, key=key, got=number(got), want=f"{self.at_most:g}") + (
                     " " + self.note if self.note else "")
         return None
 
@@ -253,7 +250,7 @@ class LossDecreased:
             return _("Your {key} became NaN or infinite at epoch {e}: training diverged.").format(key=self.key, e=bad)
         if len(values) > 1 and values[-1] >= values[0]:
             return _("Your {key} did not go down ({a} at epoch 1, {b} at epoch {n}): check the optimizer and the "
-                     "data you passed to fit.").format(key=self.key, a=_fmt(values[0]), b=_fmt(values[-1]),
+                     "data you passed to fit.").format(key=self.key, a=number(values[0]), b=number(values[-1]),
                                                        n=len(values))
         return None
 

@@ -136,12 +136,10 @@ def _histories(context: dict, judged: Judged) -> list[dict]:
     for s in seen[:MAX_HISTORIES] if isinstance(seen, list) else []:
         history = {str(k): [_number(v) for v in values[:MAX_EPOCHS]]
                    for k, values in dict(getattr(s, "history", {}) or {}).items() if isinstance(values, list)}
-        model = getattr(s, "model", None)
+        model = getattr(s, "model", None)  # its ModelFacts: the input shape has no batch dimension
         shape = list(model.input_shape) if model is not None and model.input_shape else None
-        if shape and shape[0] is None:
-            shape = shape[1:]
         out.append({"name": str(getattr(s, "name", "")), "history": history,
-                    "layers": [str(c) for c in model.layers] if model is not None else [],
+                    "layers": [str(layer.cls) for layer in model.layers] if model is not None else [],
                     "input_shape": shape})
     return out
 
