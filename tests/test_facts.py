@@ -11,7 +11,7 @@ import pandas as pd
 import pytest
 
 from learnkit.core import CodingProblem, Incorrect, facts
-from learnkit.core.numeric import Case, CheckedFunctionProblem
+from learnkit.numeric.problems import Case, CheckedFunctionProblem
 from learnkit.core.placeholder import PLACEHOLDER
 from learnkit.core.problem import collect, decide, evaluate
 from learnkit.core.result import Status

@@ -1,11 +1,11 @@
-"""learnkit.core.numeric and learnkit.core.trajectory: the generic checks the numpy course is built on."""
+"""learnkit.numeric.problems and learnkit.numeric.trajectory: the generic checks the numpy course is built on."""
 import numpy as np
 import pytest
 
 from learnkit.core import PLACEHOLDER, CodingProblem, Incorrect, Status, Unattempted, evaluate
-from learnkit.core.numeric import (Case, CheckedFunctionProblem, ValuesProblem, check_function, contains_blank,
+from learnkit.numeric.problems import (Case, CheckedFunctionProblem, ValuesProblem, check_function, contains_blank,
                                    keys_compare, uses_blank)
-from learnkit.core.trajectory import (TrajectoryProblem, as_series, check_trajectory, first_below, first_increase,
+from learnkit.numeric.trajectory import (TrajectoryProblem, as_series, check_trajectory, first_below, first_increase,
                                       plot_curves, show_epochs, trajectory_mismatch)
 
 ____ = PLACEHOLDER
@@ -257,7 +257,7 @@ class _Huge:
 
 
 def test_huge_trajectories_are_judged_without_walking_every_value(monkeypatch):
-    from learnkit.core import trajectory
+    from learnkit.numeric import trajectory
     monkeypatch.setattr(trajectory, "MAX_EXAMINED", 500)  # what `decreasing` reads of a longer run
     huge = _Huge(10**9, REF + [0.25, 0.125])
     assert "has 1,000,000,000 values; it should have 4" in trajectory_mismatch(huge, REF)

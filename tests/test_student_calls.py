@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from learnkit.core import CodingProblem, FunctionProblem, Status, binder, evaluate, facts
-from learnkit.core.numeric import Case, CheckedFunctionProblem
+from learnkit.numeric.problems import Case, CheckedFunctionProblem
 from learnkit.core.problem import collect, decide
 from learnkit.core.view import ProblemView
 from learnkit.runner.isolate import CallCache

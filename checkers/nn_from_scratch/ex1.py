@@ -7,7 +7,7 @@ import numpy as np
 
 from learnkit.core import Code, CodingProblem, Exercise, Incorrect, MultipleChoice
 from learnkit.core.compare import mismatch
-from learnkit.core.numeric import Case, CheckedFunctionProblem, ValuesProblem, check_function
+from learnkit.numeric.problems import Case, CheckedFunctionProblem, ValuesProblem, check_function
 
 from checkers.nn_from_scratch import reference as ref
 

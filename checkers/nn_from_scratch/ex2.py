@@ -10,8 +10,8 @@ import numpy as np
 
 from learnkit.core import Code, CodingProblem, Exercise, Incorrect, MultipleChoice
 from learnkit.core.compare import mismatch, short_repr
-from learnkit.core.numeric import ValuesProblem
-from learnkit.core.trajectory import TrajectoryProblem
+from learnkit.numeric.problems import ValuesProblem
+from learnkit.numeric.trajectory import TrajectoryProblem
 
 from checkers.nn_from_scratch import reference as ref
 

@@ -9,8 +9,8 @@ import numpy as np
 
 from learnkit.core import Code, CodingProblem, Exercise, Incorrect, MultipleChoice, Unattempted
 from learnkit.core.plot_facts import is_axes
-from learnkit.core.numeric import Case, CheckedFunctionProblem, ValuesProblem, check_function, keys_compare
-from learnkit.core.trajectory import TrajectoryProblem, fmt
+from learnkit.numeric.problems import Case, CheckedFunctionProblem, ValuesProblem, check_function, keys_compare
+from learnkit.numeric.trajectory import TrajectoryProblem, fmt
 
 from checkers.nn_from_scratch import reference as ref
 

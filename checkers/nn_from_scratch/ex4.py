@@ -11,8 +11,8 @@ import numpy as np
 from learnkit.core import (Code, CodingProblem, Exercise, Incorrect, MultipleChoice, ThoughtExperiment,
                            Unattempted)
 from learnkit.core.compare import describe, mismatch
-from learnkit.core.numeric import Case, CheckedFunctionProblem, check_function
-from learnkit.core.trajectory import as_series, check_trajectory, first_below, fmt, trajectory_mismatch
+from learnkit.numeric.problems import Case, CheckedFunctionProblem, check_function
+from learnkit.numeric.trajectory import as_series, check_trajectory, first_below, fmt, trajectory_mismatch
 
 from checkers.nn_from_scratch import reference as ref
 

@@ -17,7 +17,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from learnkit.core.compare import describe
-from learnkit.core.numeric import contains_blank, fetch_values
+from learnkit.numeric.problems import contains_blank, fetch_values
 from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _, _n, content, gap
