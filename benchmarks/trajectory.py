@@ -20,7 +20,7 @@ import numpy as np
 
 from learnkit.core import evaluate
 from learnkit.core.problem import Incorrect, Unattempted
-from learnkit.core.trajectory import check_trajectory
+from learnkit.numeric.trajectory import check_trajectory
 
 
 def main() -> None:

@@ -91,6 +91,28 @@ def test_equality_problem_tolerance(value, expected, ok):
     assert (r.status is Status.CORRECT) == ok, r.message
 
 
+def test_equality_problem_one_variable_or_several_with_mistakes_and_starters():
+    one = EqualityProblem(var="v", expected=lambda: 26, mistakes={"v": [(-26, "sign!")]}, starters={"v": 0},
+                          success="Right: 26.")
+    assert one.vars == ("v",) and one.wanted() == {"v": one.expected}
+    assert (judge(one, v=26).status, judge(one, v=26).message) == (Status.CORRECT, "Right: 26.")
+    assert (judge(one, v=-26).status, judge(one, v=-26).message) == (Status.INCORRECT, "sign!")
+    assert "still the starter value" in judge(one, v=0).message
+    several = EqualityProblem(expected={"a": 1, "b": [2, 3]})
+    assert several.vars == ("a", "b") and judge(several, a=1, b=[2, 3]).status is Status.CORRECT
+    assert "`b`" in judge(several, a=1, b=[2, 4]).message
+    with pytest.raises(TypeError, match="give `var`, or `expected` as a mapping"):
+        EqualityProblem(expected=5)
+
+
+def test_problems_about_one_variable_read_it_from_var():
+    from learnkit.numeric.trajectory import TrajectoryProblem
+    for p in (FunctionProblem(var="relu", reference=_relu, cases=[1]), EqualityProblem(var="v", expected=1),
+              MultipleChoice(var="ans", choices=["x"], answer="a"), TrajectoryProblem(var="costs", reference=[1.0])):
+        assert p.vars == (p.var,), p
+    assert CodingProblem(vars=["x", "y"], check=_positive).vars == ["x", "y"]
+
+
 def test_mismatch_messages_are_precise():
     assert "index 2" in mismatch([52, 63, 1, 148], np.array([52, 63, 0, 148]))
     assert "shape (3,)" in mismatch(np.zeros(3), np.zeros(4))
@@ -131,6 +153,35 @@ def test_thought_experiment_with_diagnosis():
     assert r.status is Status.CORRECT and r.diagnosis == "min 1"
     assert judge(p).status is Status.UNATTEMPTED
     assert judge(ThoughtExperiment(solution="s")).status is Status.CORRECT
+
+
+def test_function_problem_known_mistakes_compare_and_success():
+    p = FunctionProblem(var="relu", reference=_relu, cases=[(-3,), (2,)], mistakes=[(abs, "absolute value!")],
+                        success="Well done.")
+    assert judge(p, relu=lambda x: max(0, x)).message == "Well done."
+    r = judge(p, relu=abs)
+    assert r.status is Status.INCORRECT and r.message.startswith("absolute value!")
+    loose = FunctionProblem(var="relu", reference=_relu, cases=[(2,)], compare=lambda got, want: None)
+    assert judge(loose, relu=lambda x: -7).status is Status.CORRECT
+
+
+def test_a_kind_answered_by_the_solution_shows_it_on_a_correct_check(capsys):
+    assert ThoughtExperiment.answered_by_solution and not CodingProblem.answered_by_solution
+
+    class Reflection(CodingProblem):
+        answered_by_solution = True
+    ex = Exercise("demo.reflect", "Reflect", [
+        Reflection(vars=["x"], check=_positive, solution="Compare with the reference."),
+        CodingProblem(vars=["x"], check=_positive, solution="Not shown on check."),
+    ])
+    binder.bind({"x": 1})
+    g = {}
+    ex.export(g)
+    g["q_1"].check()
+    assert "Compare with the reference." in capsys.readouterr().out
+    g["q_2"].check()
+    out = capsys.readouterr().out
+    assert out.startswith("Correct") and "Not shown on check." not in out
 
 
 def test_multiple_choice():

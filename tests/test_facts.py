@@ -10,8 +10,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from learnkit.core import CodingProblem, Incorrect, facts
-from learnkit.core.numeric import Case, CheckedFunctionProblem
+from learnkit.core import CodingProblem, FunctionProblem, Incorrect, facts
+from learnkit.core.functions import Case
 from learnkit.core.placeholder import PLACEHOLDER
 from learnkit.core.problem import collect, decide, evaluate
 from learnkit.core.result import Status
@@ -139,8 +139,8 @@ def test_in_place_changes_are_replayed_so_purity_checks_still_work():
     def sigmoid(Z):
         Z *= -1
         return 1 / (1 + np.exp(Z))
-    problem = CheckedFunctionProblem(var="sigmoid", reference=lambda Z: 1 / (1 + np.exp(-Z)),
-                                     cases=[Case((np.array([0.5, -1.0]),))], pure=True)
+    problem = FunctionProblem(var="sigmoid", reference=lambda Z: 1 / (1 + np.exp(-Z)),
+                              cases=[Case((np.array([0.5, -1.0]),))], pure=True)
     f = json.loads(json.dumps(collect(problem, {"sigmoid": sigmoid}, runner=run_isolated)))
     r = decide(problem, f)
     assert r.status is Status.INCORRECT and "changed its argument `Z` in place" in r.message

@@ -243,7 +243,7 @@ def test_values_are_described_in_chinese():
 
 
 def test_sentences_of_a_chinese_message_are_not_spaced():
-    from learnkit.core.trajectory import check_trajectory
+    from learnkit.numeric.trajectory import check_trajectory
     assert i18n.gap("Right.") == " " and i18n.gap("正確。") == "" and i18n.gap("") == ""
     ref = [12.500011332809981, 11.812532530355767, 11.125077405284333]
     with i18n.using(LANG):

@@ -1,12 +1,14 @@
-"""learnkit.core.numeric and learnkit.core.trajectory: the generic checks the numpy course is built on."""
+"""The generic checks the numpy course is built on: values with known mistakes and functions on hidden inputs
+(learnkit.core), trajectories (learnkit.numeric.trajectory)."""
 import numpy as np
 import pytest
 
-from learnkit.core import PLACEHOLDER, CodingProblem, Incorrect, Status, Unattempted, evaluate
-from learnkit.core.numeric import (Case, CheckedFunctionProblem, ValuesProblem, check_function, contains_blank,
-                                   keys_compare, uses_blank)
-from learnkit.core.trajectory import (TrajectoryProblem, as_series, check_trajectory, first_below, first_increase,
-                                      plot_curves, show_epochs, trajectory_mismatch)
+from learnkit.core import (PLACEHOLDER, CodingProblem, EqualityProblem, FunctionProblem, Incorrect, Status, Unattempted,
+                           evaluate)
+from learnkit.core.functions import Case, check_function, keys_compare
+from learnkit.core.placeholder import is_placeholder, uses_blank
+from learnkit.numeric.trajectory import (TrajectoryProblem, as_series, check_trajectory, first_below, first_increase,
+                                         plot_curves, show_epochs, trajectory_mismatch)
 
 ____ = PLACEHOLDER
 
@@ -32,17 +34,17 @@ def test_uses_blank_sees_function_bodies_and_nested_functions():
     assert not uses_blank(done) and not uses_blank(np.maximum) and not uses_blank(3)
 
 
-def test_contains_blank_looks_into_containers_and_object_arrays():
+def test_is_placeholder_looks_into_containers_and_object_arrays():
     obj = np.empty(2, dtype=object)
     obj[1] = PLACEHOLDER
-    assert contains_blank([1, [2, PLACEHOLDER]]) and contains_blank({"a": (PLACEHOLDER,)}) and contains_blank(obj)
-    assert not contains_blank([1, 2, np.array([3.0])]) and not contains_blank({"W": np.zeros(2)})
+    assert is_placeholder([1, [2, PLACEHOLDER]]) and is_placeholder({"a": (PLACEHOLDER,)}) and is_placeholder(obj)
+    assert not is_placeholder([1, 2, np.array([3.0])]) and not is_placeholder({"W": np.zeros(2)})
 
 
 # -- values ---------------------------------------------------------------------------------------------
 def test_values_problem_known_mistake_starter_and_order():
-    p = ValuesProblem(expected={"a": 26, "b": np.array([1, 2])},
-                      mistakes={"a": [(-26, "sign!")]}, starters={"b": [0, 0]})
+    p = EqualityProblem(expected={"a": 26, "b": np.array([1, 2])},
+                        mistakes={"a": [(-26, "sign!")]}, starters={"b": [0, 0]})
     assert judge(p, a=26, b=[1, 2]).status is Status.CORRECT
     r = judge(p, a=-26, b=[1, 2])
     assert (r.status, r.message) == (Status.INCORRECT, "sign!")
@@ -54,7 +56,7 @@ def test_values_problem_known_mistake_starter_and_order():
 
 def test_values_problem_lazy_expected():
     calls = []
-    p = ValuesProblem(expected={"x": lambda: calls.append(1) or 5})
+    p = EqualityProblem(expected={"x": lambda: calls.append(1) or 5})
     assert judge(p, x=5.0).status is Status.CORRECT and calls == [1]
 
 
@@ -67,7 +69,7 @@ RELU = dict(reference=ref_relu, cases=[3, -3, 0, 2.5, np.float64(-1.5)])
 
 
 def test_checked_function_right_wrong_blank_and_not_callable():
-    p = CheckedFunctionProblem(var="relu", mistakes=[(abs, "absolute value!")], **RELU)
+    p = FunctionProblem(var="relu", mistakes=[(abs, "absolute value!")], **RELU)
     assert judge(p, relu=lambda x: np.maximum(x, 0)).status is Status.CORRECT
 
     def blank(x):
@@ -79,13 +81,13 @@ def test_checked_function_right_wrong_blank_and_not_callable():
 
 
 def test_constant_output_is_called_hard_coded():
-    p = CheckedFunctionProblem(var="relu", **RELU)
+    p = FunctionProblem(var="relu", **RELU)
     r = judge(p, relu=lambda x: 3)
     assert r.status is Status.INCORRECT and "whatever its arguments" in r.message
 
 
 def test_student_exception_is_quoted_and_returning_a_blank_is_unattempted():
-    p = CheckedFunctionProblem(var="f", reference=lambda x: x, cases=[1, 2, 3])
+    p = FunctionProblem(var="f", reference=lambda x: x, cases=[1, 2, 3])
     r = judge(p, f=lambda x: {}["k"])
     assert r.status is Status.INCORRECT and "KeyError" in r.message and "f(1)" in r.message
     assert judge(p, f=lambda x: PLACEHOLDER).status is Status.UNATTEMPTED
@@ -257,7 +259,7 @@ class _Huge:
 
 
 def test_huge_trajectories_are_judged_without_walking_every_value(monkeypatch):
-    from learnkit.core import trajectory
+    from learnkit.numeric import trajectory
     monkeypatch.setattr(trajectory, "MAX_EXAMINED", 500)  # what `decreasing` reads of a longer run
     huge = _Huge(10**9, REF + [0.25, 0.125])
     assert "has 1,000,000,000 values; it should have 4" in trajectory_mismatch(huge, REF)

@@ -16,7 +16,7 @@ import numpy as np
 import pytest
 
 from learnkit.core import CodingProblem, FunctionProblem, Status, binder, evaluate, facts
-from learnkit.core.numeric import Case, CheckedFunctionProblem
+from learnkit.core.functions import Case
 from learnkit.core.problem import collect, decide
 from learnkit.core.view import ProblemView
 from learnkit.runner.isolate import CallCache
@@ -33,8 +33,7 @@ def endless(Z, derivative=False):
 
 
 def sigmoid_problem(**kw):
-    return CheckedFunctionProblem(var="sigmoid", reference=ref_sigmoid, cases=[Case((np.array([0.5, -1.0]),))],
-                                  **kw)
+    return FunctionProblem(var="sigmoid", reference=ref_sigmoid, cases=[Case((np.array([0.5, -1.0]),))], **kw)
 
 
 CALL = "`sigmoid(array([ 0.5, -1. ]))`"
@@ -231,7 +230,7 @@ ALONE = "a function should return a new array and leave its inputs alone"
 @pytest.mark.parametrize("make", [
     lambda: sigmoid_problem(),
     lambda: FunctionProblem(var="sigmoid", reference=ref_sigmoid, cases=[(np.array([0.5, -1.0]),)]),
-], ids=["CheckedFunctionProblem", "FunctionProblem"])
+], ids=["FunctionProblem with Case", "FunctionProblem"])
 @pytest.mark.parametrize("fn, arg", [(inplace_sigmoid, "Z"), (inplace_x, "x")])
 def test_every_function_problem_rejects_a_change_in_place(make, fn, arg):
     for runner in (None, CallCache()):   # the student's kernel; the grading kernel, then the grader
@@ -250,7 +249,7 @@ def test_a_changed_keyword_argument_and_a_dict_are_named():
 
     def fresh(params, grads, learning_rate=1.0):
         return {"W": params["W"] - learning_rate * grads["dW"]}
-    problem = CheckedFunctionProblem(var="update", reference=fresh, cases=[
+    problem = FunctionProblem(var="update", reference=fresh, cases=[
         Case(({"W": np.array([1.0, 2.0])},), {"grads": {"dW": np.array([0.5, 0.5])}, "learning_rate": 0.1})])
     r = evaluate(problem, {"update": update}, "q_1")
     assert r.status is Status.INCORRECT and "changed its argument `params` in place" in r.message, r.message

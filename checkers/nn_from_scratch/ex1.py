@@ -5,9 +5,9 @@ function is also run on hidden rows and weights, so a hard-coded number does not
 """
 import numpy as np
 
-from learnkit.core import Code, CodingProblem, Exercise, Incorrect, MultipleChoice
+from learnkit.core import Code, CodingProblem, EqualityProblem, Exercise, FunctionProblem, Incorrect, MultipleChoice
 from learnkit.core.compare import mismatch
-from learnkit.core.numeric import Case, CheckedFunctionProblem, ValuesProblem, check_function
+from learnkit.core.functions import Case, check_function
 
 from checkers.nn_from_scratch import reference as ref
 
@@ -47,7 +47,7 @@ DEEP_CASES = [Case((ref.INPUT_DATA, ref.DEEP_WEIGHTS),
 
 
 # -- q_1: node values without activation ------------------------------------------------------------
-q1 = ValuesProblem(
+q1 = EqualityProblem(
     prompt="Forward propagation: node values and output",
     expected={"node_0_value": 26, "node_1_value": -13, "hidden_layer_outputs": np.array([26, -13]), "output": -39},
     mistakes={
@@ -72,7 +72,7 @@ output = (hidden_layer_outputs * weights['output']).sum()
 )
 
 # -- q_2: relu ----------------------------------------------------------------------------------------
-q2 = CheckedFunctionProblem(
+q2 = FunctionProblem(
     prompt="The rectified linear activation function",
     var="relu",
     reference=ref.relu,
@@ -97,7 +97,7 @@ def relu(input):
 )
 
 # -- q_3: the network with ReLU ------------------------------------------------------------------
-q3 = ValuesProblem(
+q3 = EqualityProblem(
     prompt="Forward propagation with ReLU in the hidden layer",
     expected={"node_0_output": 26, "node_1_output": 0, "model_output": 52},
     mistakes={
@@ -183,7 +183,7 @@ for input_data_row in input_rows:
 )
 
 # -- q_5: a deeper network with the identity activation (DC-1.4a, figure redrawn) ---------------------
-q5 = ValuesProblem(
+q5 = EqualityProblem(
     prompt="Forward propagation in a deeper network (identity activation)",
     expected={"identity_prediction": 0},
     mistakes={"identity_prediction": [

@@ -8,15 +8,14 @@ prediction exactly 3 is accepted in q_3, not only the seed's.
 """
 import numpy as np
 
-from learnkit.core import Code, CodingProblem, Exercise, Incorrect, MultipleChoice
+from learnkit.core import Code, CodingProblem, EqualityProblem, Exercise, Incorrect, MultipleChoice
 from learnkit.core.compare import mismatch, short_repr
-from learnkit.core.numeric import ValuesProblem
-from learnkit.core.trajectory import TrajectoryProblem
+from learnkit.numeric.trajectory import TrajectoryProblem
 
 from checkers.nn_from_scratch import reference as ref
 
 # -- q_1: the error of the pictured network ---------------------------------------------------------
-q1 = ValuesProblem(
+q1 = EqualityProblem(
     prompt="Calculating model errors",
     expected={"model_error": 11},
     mistakes={"model_error": [
@@ -117,7 +116,7 @@ error_1 = model_output_1 - target_actual
 )
 
 # -- q_4: mean squared error on several points (DC-2.1d) -------------------------------------------
-q4 = ValuesProblem(
+q4 = EqualityProblem(
     prompt="Scaling up to multiple data points",
     expected={"predictions_0": [9, 9, 0, 12], "predictions_alt": [9.75, 10, 0, 14],
               "mse_0": 37.5, "mse_alt": 49.890625},
@@ -147,7 +146,7 @@ mse_alt = np.mean((np.array(target_actuals) - np.array(predictions_alt)) ** 2)
 )
 
 # -- q_5: one gradient-descent step on one weight (slide) ----------------------------------------------
-q5 = ValuesProblem(
+q5 = EqualityProblem(
     prompt="A gradient descent step",
     expected={"new_weight": 2.24},
     mistakes={"new_weight": [
@@ -162,7 +161,7 @@ q5 = ValuesProblem(
 )
 
 # -- q_6: slope with the residual convention (DC-2.2b) -------------------------------------------------
-q6 = ValuesProblem(
+q6 = EqualityProblem(
     prompt="Calculating slopes (residual = target − preds)",
     expected={"preds": 7, "residual": -7, "slope": np.array([-14, -28, -42])},
     mistakes={
@@ -188,7 +187,7 @@ slope = 2 * input_data * residual
 )
 
 # -- q_7: improving the weights (DC-2.2c) ---------------------------------------------------------------
-q7 = ValuesProblem(
+q7 = EqualityProblem(
     prompt="Improving model weights (error = preds − target)",
     expected={"error": 7, "gradient": np.array([14, 28, 42]), "weights_updated": np.array([-0.14, 1.72, 0.58]),
               "error_updated": 5.04},
@@ -275,7 +274,7 @@ q9 = MultipleChoice(
 
 
 # -- q_10: a gradient in backprop (DC-2.4) -------------------------------------------------------------------
-q10 = ValuesProblem(
+q10 = EqualityProblem(
     prompt="A round of backpropagation",
     expected={"gradient_a": 6, "gradient_b": 0},
     mistakes={

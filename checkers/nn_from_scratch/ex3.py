@@ -7,10 +7,11 @@ logbook answers "37 epochs" to "when is the cost below 0.09?" — the answer is 
 """
 import numpy as np
 
-from learnkit.core import Code, CodingProblem, Exercise, Incorrect, MultipleChoice, Unattempted
+from learnkit.core import (Code, CodingProblem, EqualityProblem, Exercise, FunctionProblem, Incorrect, MultipleChoice,
+                           Unattempted)
+from learnkit.core.functions import Case, check_function, keys_compare
 from learnkit.core.plot_facts import is_axes
-from learnkit.core.numeric import Case, CheckedFunctionProblem, ValuesProblem, check_function, keys_compare
-from learnkit.core.trajectory import TrajectoryProblem, fmt
+from learnkit.numeric.trajectory import TrajectoryProblem, fmt
 
 from checkers.nn_from_scratch import reference as ref
 
@@ -46,7 +47,7 @@ def _sigmoid_slope_of_z(Z, derivative=False):
     return Z * (1 - Z) if derivative else ref.sigmoid(Z)
 
 
-q1 = CheckedFunctionProblem(
+q1 = FunctionProblem(
     prompt="The sigmoid and its derivative",
     var="sigmoid",
     reference=ref.sigmoid,
@@ -112,7 +113,7 @@ def _bce_sum(Y, P):
     return -np.sum(Y * np.log(P) + (1 - Y) * np.log(1 - P))
 
 
-q3 = CheckedFunctionProblem(
+q3 = FunctionProblem(
     prompt="Binary cross-entropy",
     var="binary_cross_entropy",
     reference=ref.binary_cross_entropy,
@@ -266,7 +267,7 @@ for epoch in range(71):
 )
 
 # -- q_6: when is the cost below 0.09? -------------------------------------------------------------------
-q6 = ValuesProblem(
+q6 = EqualityProblem(
     prompt="After how many epochs is the cost below 0.09?",
     expected={"first_epoch_below_009": 52},
     mistakes={"first_epoch_below_009": [

@@ -8,11 +8,11 @@ trajectory and that XOR is learned; the logbook's "time series forecasting model
 """
 import numpy as np
 
-from learnkit.core import (Code, CodingProblem, Exercise, Incorrect, MultipleChoice, ThoughtExperiment,
-                           Unattempted)
+from learnkit.core import (Code, CodingProblem, Exercise, FunctionProblem, Incorrect, MultipleChoice,
+                           ThoughtExperiment, Unattempted)
 from learnkit.core.compare import describe, mismatch
-from learnkit.core.numeric import Case, CheckedFunctionProblem, check_function
-from learnkit.core.trajectory import as_series, check_trajectory, first_below, fmt, trajectory_mismatch
+from learnkit.core.functions import Case, check_function
+from learnkit.numeric.trajectory import as_series, check_trajectory, first_below, fmt, trajectory_mismatch
 
 from checkers.nn_from_scratch import reference as ref
 
@@ -49,7 +49,7 @@ def _softmax_naive(Z):
     return E / np.sum(E, axis=0, keepdims=True)
 
 
-q1 = CheckedFunctionProblem(
+q1 = FunctionProblem(
     prompt="Softmax",
     var="softmax",
     reference=ref.softmax,
@@ -81,7 +81,7 @@ CE_CASES = [
     Case((_one_hot([1], 4), ref.softmax(np.array([[0.3], [2.], [-1.], [0.5]])))),
 ]
 
-q2 = CheckedFunctionProblem(
+q2 = FunctionProblem(
     prompt="Categorical cross-entropy",
     var="cross_entropy",
     reference=ref.cross_entropy,

@@ -79,7 +79,7 @@ def plot_curves(curves: Mapping[str, Any] | Sequence[float], *, xlabel: str = "e
     given plotting code runs in the unmodified exercise notebook. Never raises; returns the
     axes (None if there was nothing to plot).
     """
-    from learnkit.core.trajectory import as_series  # trajectory imports this module
+    from learnkit.numeric.trajectory import as_series  # trajectory imports this module
 
     try:
         if not isinstance(curves, Mapping):

@@ -12,15 +12,15 @@ with the reference. On the way it tells the student, in this order of precedence
 * a function that is right but calls an earlier question's function that is not: "`feed_forward`
   is right, but it uses your `sigmoid`, which is not correct yet (see q_1)" (``learnkit.core.earlier``).
 
-``FunctionProblem`` (core), ``CheckedFunctionProblem`` (numeric) and the checks of
-``CodingProblem`` that call ``check_function`` all judge here, so their messages agree.
+``FunctionProblem`` and the checks of ``CodingProblem`` that call ``check_function`` all judge
+here, so their messages agree. ``keys_compare`` compares results that are dicts.
 """
 from __future__ import annotations
 
 import copy
 import inspect
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any, Callable, Mapping, Sequence
 
 from learnkit.core import earlier
 from learnkit.core.compare import describe, mismatch, short_repr
@@ -28,8 +28,6 @@ from learnkit.core.facts import FunctionFact, StudentTimeout, quietly
 from learnkit.core.placeholder import PlaceholderError, is_placeholder, uses_blank
 from learnkit.core.problem import Incorrect, Unattempted, timed_out
 from learnkit.i18n import _
-
-contains_blank = is_placeholder
 
 
 @dataclass
@@ -94,6 +92,37 @@ def _default_compare(rtol, atol):
     return compare
 
 
+def keys_compare(keys: Sequence[str], rtol: float = 1e-6, atol: float = 1e-9, *, what: str = "dict",
+                 same_size: bool = False) -> Callable[[Any, Any], str | None]:
+    """A ``compare`` for functions that return a dict: on ``keys`` only (extra keys are fine).
+
+    With ``same_size`` an array of the right size but another shape (e.g. ``(2,)`` for
+    ``(1, 2)``) is compared flattened.
+    """
+    import numpy as np
+
+    def compare(got, want):
+        if not isinstance(got, Mapping):
+            return _("the result should be a {what} with keys {keys}; it is {actual}").format(
+                what=what, keys=", ".join(repr(k) for k in keys), actual=describe(got))
+        for k in keys:
+            if k not in got:
+                return _("the returned {what} has no key {key!r}").format(what=what, key=k)
+            g, w = got[k], want[k]
+            if same_size:
+                try:
+                    ga = np.asarray(g, dtype=float)
+                    if ga.size == np.size(w):
+                        g = ga.reshape(np.shape(w))
+                except (TypeError, ValueError):
+                    pass
+            why = mismatch(g, w, rtol, atol, name=f"[{k!r}]")
+            if why:
+                return why
+        return None
+    return compare
+
+
 def check_function(fn, name: str, reference: Callable, cases, *, rtol: float = 1e-6, atol: float = 1e-9,
                    mistakes: Sequence[tuple[Callable, str]] = (), pure: bool = True,
                    compare: Callable[[Any, Any], str | None] | None = None) -> int:
@@ -140,7 +169,7 @@ def _judge(fn, name: str, reference: Callable, cases: list[Case], mistakes, pure
                 raise Incorrect(message)
             raise Incorrect(_("`{call}` raised {exc}: {msg}").format(call=call, exc=type(e).__name__,
                                                                   msg=short_repr(str(e), 140)))
-        if contains_blank(got):
+        if is_placeholder(got):
             raise Unattempted(_("`{name}` still returns the blank ____: finish the function.").format(name=name))
         if pure:
             changed = changed_argument(fn, reference, case, args_after, kwargs_after)

@@ -10,7 +10,7 @@ from __future__ import annotations
 import traceback
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any, Callable, ClassVar, Mapping, Sequence
 
 from learnkit.core import earlier, facts
 from learnkit.core.compare import describe, mismatch, short_repr, type_phrase
@@ -64,16 +64,28 @@ class Code:
 
 @dataclass(kw_only=True)
 class Problem:
-    """Base: what every problem kind shares."""
+    """Base: what every problem kind shares.
+
+    ``vars`` are the notebook variables the question reads; a kind about one variable declares
+    ``var`` instead (``vars`` is then ``(var,)``).
+    """
 
     prompt: str = ""
     hints: Sequence[str] = ()
     solution: str | Code = ""
     points: float = 1.0
     vars: Sequence[str] = ()
+    var: str | None = None
     call_timeout: float = facts.DEFAULT_CALL_TIMEOUT  # seconds each call of the student's code may take
     kind = "problem"
+    #: a question answered by reading the solution: a correct check shows the solution (with the
+    #: diagnosis of the student's objects) instead of the verdict, and ``solution()`` adds the diagnosis
+    answered_by_solution: ClassVar[bool] = False
     earlier = MappingProxyType({})  # not a field: earlier function questions {name: (question, problem)}, see earlier.link
+
+    def __post_init__(self):
+        if self.var is not None:
+            self.vars = (self.var,)
 
     def judge(self, ns: Mapping[str, Any]) -> Verdict:  # pragma: no cover - abstract
         raise NotImplementedError
@@ -215,36 +227,72 @@ class CodingProblem(Problem):
         return Verdict(Status.CORRECT, message or _("Correct!"))
 
 
+def _equal(a, b, rtol: float, atol: float) -> bool:
+    try:
+        return mismatch(a, b, rtol, atol) is None
+    except Exception:
+        return False
+
+
 @dataclass(kw_only=True)
 class EqualityProblem(Problem):
-    """A value compared with ``expected`` (a value or a zero-argument callable) within tolerance."""
+    """Notebook values compared with expected ones within tolerance, in order.
 
-    var: str
+    One variable: ``var`` and ``expected`` (a value, or a zero-argument callable giving it).
+    Several: no ``var``, and ``expected`` maps each variable to its value (or such a callable).
+    ``mistakes`` maps a variable to ``[(wrong_value, message), …]``: known wrong answers get their
+    own message. ``starters`` maps a variable to the value the exercise notebook gives it
+    (runnable starter code): that value means "not attempted".
+    """
+
     expected: Any
+    mistakes: Mapping[str, Sequence[tuple[Any, str]]] = field(default_factory=dict)
+    starters: Mapping[str, Any] = field(default_factory=dict)
     rtol: float = 1e-6
     atol: float = 1e-9
+    success: str = ""
     kind = "value"
 
     def __post_init__(self):
-        self.vars = (self.var,)
+        super().__post_init__()
+        if self.var is None:
+            if not isinstance(self.expected, Mapping):
+                raise TypeError("EqualityProblem: give `var`, or `expected` as a mapping {variable: value}")
+            self.vars = tuple(self.expected)
+
+    def wanted(self) -> Mapping[str, Any]:
+        """``{variable: expected value or callable}``, whichever form was given."""
+        return {self.var: self.expected} if self.var is not None else self.expected
 
     def judge(self, ns):
-        value = self.fetch(ns)[self.var]
-        expected = self.expected() if callable(self.expected) else self.expected
-        why = mismatch(value, expected, self.rtol, self.atol, name=f"`{self.var}`")
-        if why:
-            raise Incorrect(why)
-        return Verdict(Status.CORRECT, _("Correct!"))
+        values = self.fetch(ns)
+        for name, starter in self.starters.items():
+            if name in values and _equal(values[name], starter, 0, 0):
+                raise Unattempted(_("`{name}` is still the starter value: change it and run the cell.").format(name=name))
+        for name, want in self.wanted().items():
+            want = want() if callable(want) else want
+            value = values[name]
+            why = mismatch(value, want, self.rtol, self.atol, name=f"`{name}`")
+            if why:
+                for wrong, message in self.mistakes.get(name, ()):
+                    if _equal(value, wrong, self.rtol, self.atol):
+                        raise Incorrect(message)
+                raise Incorrect(why)
+        return Verdict(Status.CORRECT, self.success or _("Correct!"))
 
 
 @dataclass(kw_only=True)
 class FunctionProblem(Problem):
     """The student's function, run on hidden inputs and compared with ``reference``.
 
-    ``cases`` is a list of argument tuples (or a callable returning one). A student
-    exception on a case is an incorrect answer that quotes the exception; so is a call that
+    ``cases`` is a list of argument tuples or ``Case`` objects (or a callable returning one). A
+    student exception on a case is an incorrect answer that quotes the exception; so is a call that
     does not return within ``call_timeout``, and (``pure``, the default) a call that changes
-    its arguments in place. The judgement is ``learnkit.core.functions.check_function``.
+    its arguments in place. A body that still holds the ``____`` blank is not attempted.
+    ``mistakes`` is ``[(wrong_implementation, message), …]``: a function that behaves like one
+    gets its message. ``compare(got, want)`` returns why a result differs, or None (default:
+    within ``rtol``/``atol``; see ``functions.keys_compare`` for dicts). The judgement is
+    ``learnkit.core.functions.check_function``.
     """
 
     var: str
@@ -253,18 +301,18 @@ class FunctionProblem(Problem):
     rtol: float = 1e-6
     atol: float = 1e-9
     pure: bool = True
+    mistakes: Sequence[tuple[Callable, str]] = ()
+    compare: Callable[[Any, Any], str | None] | None = None
+    success: str = ""
     kind = "function"
-
-    def __post_init__(self):
-        self.vars = (self.var,)
 
     def judge(self, ns):
         from learnkit.core.functions import check_function
         n = check_function(self.fetch(ns)[self.var], self.var, self.reference, self.cases, rtol=self.rtol,
-                           atol=self.atol, pure=self.pure)
-        return Verdict(Status.CORRECT, _n("Correct! Your function works on {n} hidden test input.",
-                                          "Correct! Your function works on {n} hidden test inputs.",
-                                          n).format(n=n))
+                           atol=self.atol, mistakes=self.mistakes, pure=self.pure, compare=self.compare)
+        return Verdict(Status.CORRECT, self.success or _n("Correct! Your function works on {n} hidden test input.",
+                                                          "Correct! Your function works on {n} hidden test inputs.",
+                                                          n).format(n=n))
 
 
 @dataclass(kw_only=True)
@@ -281,6 +329,7 @@ class ThoughtExperiment(Problem):
     diagnose: Callable[..., str | None] | None = None
     missing_message: str = ""
     kind = "thought"
+    answered_by_solution = True
 
     def judge(self, ns):
         missing = [name for name in self.vars if name not in ns]
@@ -303,9 +352,6 @@ class MultipleChoice(Problem):
     answer: str  # a letter
     explanations: Mapping[str, str] = field(default_factory=dict)  # letter -> why it is wrong/right
     kind = "choice"
-
-    def __post_init__(self):
-        self.vars = (self.var,)
 
     def letters(self) -> list[str]:
         return [chr(ord("a") + i) for i in range(len(self.choices))]

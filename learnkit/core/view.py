@@ -67,7 +67,7 @@ class ProblemView:
         try:
             r = self.result()
             progress.record(self._exercise, self._question, "check", r.status.value, r.message)
-            if self._problem.kind == "thought" and r.status is Status.CORRECT:
+            if self._problem.answered_by_solution and r.status is Status.CORRECT:
                 render.show(render.solution(content(self._problem.solution), r.diagnosis))
             else:
                 render.show(render.result(r))
@@ -100,7 +100,7 @@ class ProblemView:
             return
         progress.record(self._exercise, self._question, "solution")
         diagnosis = ""
-        if self._problem.kind == "thought":
+        if self._problem.answered_by_solution:
             diagnosis = self.result().diagnosis
         render.show(render.solution(content(self._problem.solution), diagnosis))
 

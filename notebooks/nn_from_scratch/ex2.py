@@ -21,7 +21,7 @@
 # %%
 import numpy as np
 import matplotlib.pyplot as plt
-from learnkit.core.trajectory import plot_curves
+from learnkit.numeric.trajectory import plot_curves
 np.set_printoptions(legacy="1.25")  # print numpy numbers as plain numbers
 
 # Setup feedback system

@@ -26,7 +26,7 @@
 # %%
 import numpy as np
 import matplotlib.pyplot as plt
-from learnkit.core.trajectory import plot_curves, show_epochs
+from learnkit.numeric.trajectory import plot_curves, show_epochs
 np.set_printoptions(legacy="1.25")  # print numpy numbers as plain numbers
 
 # Setup feedback system

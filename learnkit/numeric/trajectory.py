@@ -19,7 +19,7 @@ import numpy as np
 from learnkit.core.compare import describe
 from learnkit.core.curve_plot import plot_curves  # noqa: F401  (its home; given notebook code imports it from here)
 from learnkit.core.numbers import sig as fmt  # noqa: F401  (checkers import it from here)
-from learnkit.core.numeric import contains_blank, fetch_values
+from learnkit.core.placeholder import is_placeholder as contains_blank
 from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _, _n, content, gap
@@ -221,11 +221,8 @@ class TrajectoryProblem(Problem):
     success: str = ""
     kind = "trajectory"
 
-    def __post_init__(self):
-        self.vars = (self.var,)
-
     def judge(self, ns):
-        values = fetch_values(self, ns)[self.var]
+        values = self.fetch(ns)[self.var]
         message, note = _judge(values, self.reference, name=f"`{self.var}`", rtol=self.rtol, atol=self.atol,
                                start=self.start, label=self.label, length=self.length, decreasing=self.decreasing,
                                mistakes=self.mistakes)
