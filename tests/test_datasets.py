@@ -1,4 +1,4 @@
-"""learnkit.datasets: offline-first resolution, sha256 checks, downloads from a local HTTP server,
+"""learnkit.data: offline-first resolution, sha256 checks, downloads from a local HTTP server,
 stand-ins. Real files come from the shared data directory (LEARNKIT_DATA, as the Makefile sets it,
 or ../shared/data beside the checkout); tests that need them are skipped when it is absent.
 Nothing here contacts any host but 127.0.0.1."""
@@ -21,7 +21,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from learnkit import datasets as D
+from learnkit import data as D
+from learnkit.data import fetch, locate
 
 
 def _find_real() -> Path | None:
@@ -55,7 +56,7 @@ def env(tmp_path, monkeypatch):
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
     kaggle_abs = tmp_path / "kaggle" / "input" / "dl-course-data"
-    monkeypatch.setattr(D, "KAGGLE_DIRS", ("../input/dl-course-data", str(kaggle_abs)))
+    monkeypatch.setattr(locate, "KAGGLE_DIRS", ("../input/dl-course-data", str(kaggle_abs)))
     D.clear_hash_cache()
     return SimpleNamespace(tmp=tmp_path, cache=tmp_path / "cache", kaggle_rel=tmp_path / "input" / "dl-course-data",
                            kaggle_abs=kaggle_abs)
@@ -64,16 +65,16 @@ def env(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def only_localhost(monkeypatch):
     """Fail any test that would open a URL on a host other than 127.0.0.1."""
-    real_open = D._open_url
+    real_get = fetch._http_get
     opened = []
 
-    def guarded(url, timeout):
+    def guarded(url, output, timeout):
         host = urllib.parse.urlsplit(url).hostname
         assert host == "127.0.0.1", f"test tried to contact {url}"
         opened.append(url)
-        return real_open(url, timeout)
+        return real_get(url, output, timeout)
 
-    monkeypatch.setattr(D, "_open_url", guarded)
+    monkeypatch.setattr(fetch, "_http_get", guarded)
     return opened
 
 
@@ -259,8 +260,8 @@ def test_corrupted_copy_is_refused_with_both_hashes(env, sample, monkeypatch):
 
 def test_hash_is_cached_and_a_later_edit_is_caught(env, sample, monkeypatch):
     calls = []
-    real_hash = D._sha256_file
-    monkeypatch.setattr(D, "_sha256_file", lambda p: calls.append(p) or real_hash(p))
+    real_hash = locate._sha256_file
+    monkeypatch.setattr(locate, "_sha256_file", lambda p: calls.append(p) or real_hash(p))
     p = _put(env.tmp / "d", sample.file, sample.data)
     for _ in range(3):
         assert D.path(sample.name, data_dir=p.parent) == p
