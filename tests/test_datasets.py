@@ -9,6 +9,8 @@ import hashlib
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -326,10 +328,20 @@ def server(tmp_path):
     root = tmp_path / "www"
     root.mkdir()
     requests: list[str] = []
+    gets: list[str] = []                   # one entry per GET (requests has one per log line)
+    failing = {"left": 0, "status": 503}   # the next ``left`` GETs get ``status``
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(root), **kwargs)
+
+        def do_GET(self):
+            gets.append(self.path)
+            if failing["left"] > 0:
+                failing["left"] -= 1
+                self.send_error(failing["status"])
+                return
+            super().do_GET()
 
         def log_message(self, fmt, *args):
             requests.append(self.path)
@@ -339,7 +351,7 @@ def server(tmp_path):
     thread.start()
     try:
         yield SimpleNamespace(root=root, url=f"http://127.0.0.1:{httpd.server_address[1]}/mirror/",
-                              requests=requests)
+                              requests=requests, gets=gets, failing=failing)
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -407,6 +419,51 @@ def test_download_timeout_is_not_found(env, sample, monkeypatch):
     finally:
         silent.close()
     assert _files(env.cache) == []
+
+
+def test_download_is_retried_after_server_errors(env, sample, server, monkeypatch):
+    _serve_at(server, sample.file, sample.data, monkeypatch)
+    assert fetch.RETRIES >= 1
+    server.failing.update(left=fetch.RETRIES, status=503)   # fails all but the last try
+    p = D.path(sample.name, download=True)
+    assert p == env.cache / sample.file and p.read_bytes() == sample.data
+    assert server.gets == ["/mirror/" + sample.file] * (fetch.RETRIES + 1)
+    assert _files(env.cache) == [p]
+    assert p.stat().st_mode & 0o777 == 0o644
+
+
+def test_download_gives_up_after_its_retries(env, sample, server, monkeypatch):
+    _serve_at(server, sample.file, sample.data, monkeypatch)
+    server.failing.update(left=fetch.RETRIES + 1, status=503)
+    with pytest.raises(D.DatasetNotFound, match="503") as info:
+        D.path(sample.name, download=True)
+    assert "downloading " + server.url + sample.file + " failed" in str(info.value)
+    assert len(server.gets) == fetch.RETRIES + 1
+    assert _files(env.cache) == []
+
+
+def test_wrong_file_and_missing_file_are_not_asked_again(env, sample, server, monkeypatch):
+    _serve_at(server, sample.file, _corrupt(sample.data), monkeypatch)
+    with pytest.raises(D.DatasetChecksumError, match="nothing was saved"):
+        D.path(sample.name, download=True)
+    assert len(server.gets) == 1
+    server.failing.update(left=1, status=404)
+    with pytest.raises(D.DatasetNotFound, match="404"):
+        D.path(sample.name, download=True)
+    assert len(server.gets) == 2 and _files(env.cache) == []
+
+
+def test_download_of_another_known_good_version_is_kept(env, sample, server, monkeypatch):
+    """A mirror of Kaggle's files serves fuel.csv as Kaggle formats it: a sha256 in ``also_accept``."""
+    other = sample.data.replace(b"\n", b"\r\n")
+    entry = dataclasses.replace(D.REGISTRY[sample.name], also_accept=((_sha(other), len(other)),))
+    monkeypatch.setitem(D.REGISTRY, sample.name, entry)
+    _serve_at(server, sample.file, other, monkeypatch)
+    p = D.path(sample.name, download=True)
+    assert p == env.cache / sample.file and p.read_bytes() == other
+    assert _files(env.cache) == [p] and len(server.gets) == 1
+    monkeypatch.setenv("LEARNKIT_DOWNLOAD", "0")
+    assert D.path(sample.name) == p
 
 
 @needs_real
@@ -547,6 +604,39 @@ def test_materialize_copies_real_files_when_available(env, monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert D.load("ion", data_dir=out).shape == (351, 35)
+
+
+def test_generators_are_imported_only_for_a_stand_in():
+    code = ("import sys, learnkit.data as d; d.status(); d.info('spotify'); "
+            "assert not [m for m in sys.modules if m.startswith('checkers')], sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "LEARNKIT_DOWNLOAD": "0"})
+
+
+def test_a_missing_generator_module_is_a_clear_message(env, sample, monkeypatch):
+    gone = dataclasses.replace(D.REGISTRY[sample.name], generator="checkers.no_such_course.standins:concrete")
+    monkeypatch.setitem(D.REGISTRY, sample.name, gone)
+    with pytest.raises(D.StandinUnavailable) as info:
+        D.standin(sample.name)
+    msg = str(info.value)
+    assert "No stand-in for concrete" in msg and "checkers.no_such_course.standins:concrete" in msg
+    assert "No module named 'checkers.no_such_course'" in msg and "LEARNKIT_DATA" in msg
+    with pytest.raises(D.StandinUnavailable) as info:          # nothing found, and nothing to stand in
+        D.load_or_standin(sample.name)
+    assert "concrete.csv was not found. Looked in:" in str(info.value) and "No stand-in for" in str(info.value)
+    with pytest.raises(D.StandinUnavailable):
+        D.materialize_standins(env.tmp / "out", [sample.name])
+    _put(env.tmp / "real", sample.file, sample.data)           # the real file needs no generator
+    assert D.load(sample.name, data_dir=env.tmp / "real").shape[1] == 9
+    monkeypatch.setenv("LEARNKIT_DATA", str(env.tmp / "real"))
+    assert D.materialize_standins(env.tmp / "copy", [sample.name]) == []
+    assert (env.tmp / "copy" / sample.file).read_bytes() == sample.data
+
+
+def test_a_generator_with_other_columns_is_refused(env, monkeypatch):
+    wrong = dataclasses.replace(D.REGISTRY["concrete"], generator="checkers.deep_learning_intro.standins:ion")
+    monkeypatch.setitem(D.REGISTRY, "concrete", wrong)
+    with pytest.raises(D.StandinUnavailable, match="made columns .*the registry says"):
+        D.standin("concrete", rows=10)
 
 
 def test_status_without_data(env):
