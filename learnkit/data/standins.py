@@ -55,11 +55,12 @@ def _rows(ds: Dataset, rows: int | None) -> int:
     return n
 
 
-def _generated(ds: Dataset, what, expected, got) -> None:
+def _generated(ds: Dataset, expected, got) -> None:
+    """Refuses what a generator made unless it has the registry's columns (or array shape)."""
     if expected != got:
-        raise StandinUnavailable(_("The stand-in generator {target} of {name} made {what} {got}; the "
+        raise StandinUnavailable(_("The stand-in generator {target} of {name} made {got}; the "
                                    "registry says {expected}.").format(
-            target=ds.generator, name=ds.name, what=what, got=got, expected=expected))
+            target=ds.generator, name=ds.name, got=got, expected=expected))
 
 
 def standin(name: str, rows: int | None = None, seed: int = 0) -> pd.DataFrame:
@@ -71,7 +72,7 @@ def standin(name: str, rows: int | None = None, seed: int = 0) -> pd.DataFrame:
                            "write one).").format(name=ds.name))
     n = _rows(ds, rows)
     df = _generator(ds)(np.random.default_rng(seed), n)
-    _generated(ds, _("columns"), ds.columns, tuple(df.columns))
+    _generated(ds, ds.columns, tuple(df.columns))
     return df
 
 
@@ -112,7 +113,7 @@ def load_or_standin(name: str, rows: int | None = None, seed: int = 0, *,
 def _standin_bytes(ds: Dataset, rows: int | None, seed: int) -> bytes:
     if ds.kind == "idx":
         arr = np.asarray(_generator(ds)(np.random.default_rng(seed), _rows(ds, rows)))
-        _generated(ds, _("arrays of shape"), tuple(ds.shape[1:]), tuple(arr.shape[1:]))
+        _generated(ds, tuple(ds.shape[1:]), tuple(arr.shape[1:]))
         return idx_bytes(arr)
     return csv_bytes(ds, standin(ds.name, rows=rows, seed=seed))
 
