@@ -29,7 +29,7 @@ def starter(rng: random.Random, n: int) -> list[str]:
     for i in range(n):
         k = rng.randrange(3)
         if k == 0:
-            cells.append(f"df{i} = pd.read_csv(datasets.path('set{i}'))\nX{i} = df{i}.drop('y', axis=1)\n"
+            cells.append(f"df{i} = pd.read_csv(data.path('set{i}'))\nX{i} = df{i}.drop('y', axis=1)\n"
                          f"y{i} = df{i}['y']\nprint(X{i}.shape, y{i}.mean())")
         elif k == 1:
             cells.append(f"history = model.fit(\n    X_train, y_train,\n    validation_data=(X_valid, y_valid),\n"

@@ -63,11 +63,11 @@ def test_cmd(paths: List[Path] = typer.Argument(None, help="Sources, notebooks o
 @app.command()
 def data():
     """Show where each dataset is found (and whether its sha256 matches)."""
-    from learnkit import datasets
+    from learnkit.data import status
     table = Table(title="learnkit datasets")
     for col in ("name", "file", "found at", "verified"):
         table.add_column(col, overflow="fold")
-    for row in datasets.status():
+    for row in status():
         table.add_row(row["name"], row["file"], str(row.get("where") or "-"), "yes" if row.get("verified") else "no")
     console.print(table)
 

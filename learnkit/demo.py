@@ -16,6 +16,7 @@ import sys
 from pathlib import Path
 
 from rich.console import Console
+from rich.markup import escape
 from rich.panel import Panel
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -123,11 +124,12 @@ def build_examples(folder: Path = EXAMPLES_DIR) -> list[Path]:
 
 def prepare_data(out: Path, console: Console) -> tuple[str, list[str]]:
     """A data directory holding every needed dataset: the real one, or a loud stand-in."""
-    from learnkit import datasets
+    from learnkit import data
+    from learnkit.files import write_atomic
     missing = []
     for name in NEEDED:
         try:
-            datasets.path(name, download=False)
+            data.path(name, download=False)
         except FileNotFoundError:
             missing.append(name)
     if not missing and os.environ.get("LEARNKIT_DATA"):
@@ -137,13 +139,13 @@ def prepare_data(out: Path, console: Console) -> tuple[str, list[str]]:
     standin_dir.mkdir(parents=True, exist_ok=True)
     for name in NEEDED:
         try:  # real files stay real; only the missing ones are generated
-            src = datasets.path(name, download=False)
-            (standin_dir / src.name).write_bytes(src.read_bytes())
+            src = data.path(name, download=False)
+            write_atomic(standin_dir / src.name, src.read_bytes())
         except FileNotFoundError:
             pass
     if not missing:
         return str(standin_dir), []
-    datasets.materialize_standins(standin_dir, missing)
+    data.materialize_standins(standin_dir, missing)
     console.print(Panel.fit(
         f"STAND-IN DATA: {', '.join(missing)} could not be found (set LEARNKIT_DATA to a folder holding the "
         f"course's CSV files, see `learnkit data`).\nThe demo uses GENERATED data with the same columns in "
@@ -152,6 +154,7 @@ def prepare_data(out: Path, console: Console) -> tuple[str, list[str]]:
 
 
 def main(argv: list[str] | None = None) -> int:
+    from learnkit.data import DatasetError
     from learnkit.grading.grade import Options, grade, summary_table
     argv = sys.argv[1:] if argv is None else argv
     console = Console(soft_wrap=True)
@@ -161,7 +164,11 @@ def main(argv: list[str] | None = None) -> int:
         return 0
     out = ROOT / "demo-out"
     out.mkdir(exist_ok=True)
-    data_dir, standins = prepare_data(out, console)
+    try:
+        data_dir, standins = prepare_data(out, console)
+    except DatasetError as e:  # e.g. a stand-in generator that cannot be imported: say so, no traceback
+        console.print(f"[red]{escape(str(e))}[/red]")
+        return 2
     note = f"STAND-IN DATA for {', '.join(standins)}: generated, not the course's datasets" if standins else None
     console.print(f"grading {len(EXAMPLES)} example submissions in {EXAMPLES_DIR.relative_to(ROOT)} "
                   f"(cell limit {LIMITS['cell_timeout']} s, memory cap {LIMITS['memory_mb']} MB)…")

@@ -347,6 +347,17 @@ def test_progress_log_survives_torn_lines(tmp_path, monkeypatch):
     assert progress.summary("e", ["q_1"])["q_1"]["ever_correct"]
 
 
+def test_progress_log_lives_in_the_user_data_folder(tmp_path, monkeypatch):
+    monkeypatch.delenv("LEARNKIT_PROGRESS")
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "xdg"))
+    assert progress.log_path() == tmp_path / "xdg" / "learnkit" / "progress.jsonl"
+    progress.record("e", "q_1", "check", "correct")
+    assert [r["status"] for r in progress.read("e")] == ["correct"]
+    monkeypatch.delenv("XDG_DATA_HOME")
+    monkeypatch.setenv("HOME", str(tmp_path / "home"))
+    assert progress.log_path() == tmp_path / "home" / ".local" / "share" / "learnkit" / "progress.jsonl"
+
+
 def test_passive_judging_treats_non_attempts_as_unattempted():
     def check(x):
         raise Incorrect("`x` should be a model; yours is a str.", attempt=False)

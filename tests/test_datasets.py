@@ -1,4 +1,4 @@
-"""learnkit.datasets: offline-first resolution, sha256 checks, downloads from a local HTTP server,
+"""learnkit.data: offline-first resolution, sha256 checks, downloads from a local HTTP server,
 stand-ins. Real files come from the shared data directory (LEARNKIT_DATA, as the Makefile sets it,
 or ../shared/data beside the checkout); tests that need them are skipped when it is absent.
 Nothing here contacts any host but 127.0.0.1."""
@@ -9,6 +9,8 @@ import hashlib
 import os
 import shutil
 import socket
+import subprocess
+import sys
 import threading
 import time
 import urllib.parse
@@ -21,7 +23,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from learnkit import datasets as D
+from learnkit import data as D
+from learnkit.data import fetch, locate
 
 
 def _find_real() -> Path | None:
@@ -55,7 +58,7 @@ def env(tmp_path, monkeypatch):
     (tmp_path / "work").mkdir()
     monkeypatch.chdir(tmp_path / "work")
     kaggle_abs = tmp_path / "kaggle" / "input" / "dl-course-data"
-    monkeypatch.setattr(D, "KAGGLE_DIRS", ("../input/dl-course-data", str(kaggle_abs)))
+    monkeypatch.setattr(locate, "KAGGLE_DIRS", ("../input/dl-course-data", str(kaggle_abs)))
     D.clear_hash_cache()
     return SimpleNamespace(tmp=tmp_path, cache=tmp_path / "cache", kaggle_rel=tmp_path / "input" / "dl-course-data",
                            kaggle_abs=kaggle_abs)
@@ -64,16 +67,16 @@ def env(tmp_path, monkeypatch):
 @pytest.fixture(autouse=True)
 def only_localhost(monkeypatch):
     """Fail any test that would open a URL on a host other than 127.0.0.1."""
-    real_open = D._open_url
+    real_get = fetch._http_get
     opened = []
 
-    def guarded(url, timeout):
+    def guarded(url, output, timeout):
         host = urllib.parse.urlsplit(url).hostname
         assert host == "127.0.0.1", f"test tried to contact {url}"
         opened.append(url)
-        return real_open(url, timeout)
+        return real_get(url, output, timeout)
 
-    monkeypatch.setattr(D, "_open_url", guarded)
+    monkeypatch.setattr(fetch, "_http_get", guarded)
     return opened
 
 
@@ -259,8 +262,8 @@ def test_corrupted_copy_is_refused_with_both_hashes(env, sample, monkeypatch):
 
 def test_hash_is_cached_and_a_later_edit_is_caught(env, sample, monkeypatch):
     calls = []
-    real_hash = D._sha256_file
-    monkeypatch.setattr(D, "_sha256_file", lambda p: calls.append(p) or real_hash(p))
+    real_hash = locate._sha256_file
+    monkeypatch.setattr(locate, "_sha256_file", lambda p: calls.append(p) or real_hash(p))
     p = _put(env.tmp / "d", sample.file, sample.data)
     for _ in range(3):
         assert D.path(sample.name, data_dir=p.parent) == p
@@ -325,10 +328,20 @@ def server(tmp_path):
     root = tmp_path / "www"
     root.mkdir()
     requests: list[str] = []
+    gets: list[str] = []                   # one entry per GET (requests has one per log line)
+    failing = {"left": 0, "status": 503}   # the next ``left`` GETs get ``status``
 
     class Handler(SimpleHTTPRequestHandler):
         def __init__(self, *args, **kwargs):
             super().__init__(*args, directory=str(root), **kwargs)
+
+        def do_GET(self):
+            gets.append(self.path)
+            if failing["left"] > 0:
+                failing["left"] -= 1
+                self.send_error(failing["status"])
+                return
+            super().do_GET()
 
         def log_message(self, fmt, *args):
             requests.append(self.path)
@@ -338,7 +351,7 @@ def server(tmp_path):
     thread.start()
     try:
         yield SimpleNamespace(root=root, url=f"http://127.0.0.1:{httpd.server_address[1]}/mirror/",
-                              requests=requests)
+                              requests=requests, gets=gets, failing=failing)
     finally:
         httpd.shutdown()
         httpd.server_close()
@@ -406,6 +419,51 @@ def test_download_timeout_is_not_found(env, sample, monkeypatch):
     finally:
         silent.close()
     assert _files(env.cache) == []
+
+
+def test_download_is_retried_after_server_errors(env, sample, server, monkeypatch):
+    _serve_at(server, sample.file, sample.data, monkeypatch)
+    assert fetch.RETRIES >= 1
+    server.failing.update(left=fetch.RETRIES, status=503)   # fails all but the last try
+    p = D.path(sample.name, download=True)
+    assert p == env.cache / sample.file and p.read_bytes() == sample.data
+    assert server.gets == ["/mirror/" + sample.file] * (fetch.RETRIES + 1)
+    assert _files(env.cache) == [p]
+    assert p.stat().st_mode & 0o777 == 0o644
+
+
+def test_download_gives_up_after_its_retries(env, sample, server, monkeypatch):
+    _serve_at(server, sample.file, sample.data, monkeypatch)
+    server.failing.update(left=fetch.RETRIES + 1, status=503)
+    with pytest.raises(D.DatasetNotFound, match="503") as info:
+        D.path(sample.name, download=True)
+    assert "downloading " + server.url + sample.file + " failed" in str(info.value)
+    assert len(server.gets) == fetch.RETRIES + 1
+    assert _files(env.cache) == []
+
+
+def test_wrong_file_and_missing_file_are_not_asked_again(env, sample, server, monkeypatch):
+    _serve_at(server, sample.file, _corrupt(sample.data), monkeypatch)
+    with pytest.raises(D.DatasetChecksumError, match="nothing was saved"):
+        D.path(sample.name, download=True)
+    assert len(server.gets) == 1
+    server.failing.update(left=1, status=404)
+    with pytest.raises(D.DatasetNotFound, match="404"):
+        D.path(sample.name, download=True)
+    assert len(server.gets) == 2 and _files(env.cache) == []
+
+
+def test_download_of_another_known_good_version_is_kept(env, sample, server, monkeypatch):
+    """A mirror of Kaggle's files serves fuel.csv as Kaggle formats it: a sha256 in ``also_accept``."""
+    other = sample.data.replace(b"\n", b"\r\n")
+    entry = dataclasses.replace(D.REGISTRY[sample.name], also_accept=((_sha(other), len(other)),))
+    monkeypatch.setitem(D.REGISTRY, sample.name, entry)
+    _serve_at(server, sample.file, other, monkeypatch)
+    p = D.path(sample.name, download=True)
+    assert p == env.cache / sample.file and p.read_bytes() == other
+    assert _files(env.cache) == [p] and len(server.gets) == 1
+    monkeypatch.setenv("LEARNKIT_DOWNLOAD", "0")
+    assert D.path(sample.name) == p
 
 
 @needs_real
@@ -546,6 +604,39 @@ def test_materialize_copies_real_files_when_available(env, monkeypatch):
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         assert D.load("ion", data_dir=out).shape == (351, 35)
+
+
+def test_generators_are_imported_only_for_a_stand_in():
+    code = ("import sys, learnkit.data as d; d.status(); d.info('spotify'); "
+            "assert not [m for m in sys.modules if m.startswith('checkers')], sorted(sys.modules)")
+    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "LEARNKIT_DOWNLOAD": "0"})
+
+
+def test_a_missing_generator_module_is_a_clear_message(env, sample, monkeypatch):
+    gone = dataclasses.replace(D.REGISTRY[sample.name], generator="checkers.no_such_course.standins:concrete")
+    monkeypatch.setitem(D.REGISTRY, sample.name, gone)
+    with pytest.raises(D.StandinUnavailable) as info:
+        D.standin(sample.name)
+    msg = str(info.value)
+    assert "No stand-in for concrete" in msg and "checkers.no_such_course.standins:concrete" in msg
+    assert "No module named 'checkers.no_such_course'" in msg and "LEARNKIT_DATA" in msg
+    with pytest.raises(D.StandinUnavailable) as info:          # nothing found, and nothing to stand in
+        D.load_or_standin(sample.name)
+    assert "concrete.csv was not found. Looked in:" in str(info.value) and "No stand-in for" in str(info.value)
+    with pytest.raises(D.StandinUnavailable):
+        D.materialize_standins(env.tmp / "out", [sample.name])
+    _put(env.tmp / "real", sample.file, sample.data)           # the real file needs no generator
+    assert D.load(sample.name, data_dir=env.tmp / "real").shape[1] == 9
+    monkeypatch.setenv("LEARNKIT_DATA", str(env.tmp / "real"))
+    assert D.materialize_standins(env.tmp / "copy", [sample.name]) == []
+    assert (env.tmp / "copy" / sample.file).read_bytes() == sample.data
+
+
+def test_a_generator_with_other_columns_is_refused(env, monkeypatch):
+    wrong = dataclasses.replace(D.REGISTRY["concrete"], generator="checkers.deep_learning_intro.standins:ion")
+    monkeypatch.setitem(D.REGISTRY, "concrete", wrong)
+    with pytest.raises(D.StandinUnavailable, match="made .*the registry says"):
+        D.standin("concrete", rows=10)
 
 
 def test_status_without_data(env):

@@ -25,7 +25,7 @@ ROOT = Path(__file__).resolve().parent.parent
 EX5 = ROOT / "notebooks" / "deep_learning_intro"
 
 SETUP = "import numpy as np\nimport keras\nfrom keras import layers\nfrom checkers.deep_learning_intro.ex5 import *"
-LOAD = "df = pd.read_csv(datasets.path('concrete'))\nX = df.drop('CompressiveStrength', axis=1)\ny = df['CompressiveStrength']"
+LOAD = "df = pd.read_csv(data.path('concrete'))\nX = df.drop('CompressiveStrength', axis=1)\ny = df['CompressiveStrength']"
 TEMPLATE = (SETUP, LOAD, "model = ____\nq_1.check()", "q_2.check()")
 
 ANSWER = """# two hidden layers, then the output

@@ -21,7 +21,7 @@ class Exercise:
         self.title = title
         self.languages = tuple(languages)  # translations the content catalog must hold
         self.preload = tuple(preload)  # modules prepared grading kernels import ahead (see learnkit.runner.pool)
-        self.datasets = tuple(datasets)  # learnkit.datasets names its notebook loads (the grader checks them first)
+        self.datasets = tuple(datasets)  # learnkit.data names its notebook loads (the grader checks them first)
         self.problems = list(problems)
         self.views = {f"q_{i}": ProblemView(p, f"q_{i}", id) for i, p in enumerate(self.problems, 1)}
         earlier.link({q: v.problem for q, v in self.views.items()})  # who may blame an earlier function

@@ -6,14 +6,16 @@ import os
 import time
 from pathlib import Path
 
+import platformdirs
+
 
 def log_path() -> Path:
-    """``LEARNKIT_PROGRESS`` if set, else ``$XDG_DATA_HOME/learnkit/progress.jsonl``."""
+    """``LEARNKIT_PROGRESS`` if set, else ``progress.jsonl`` in the user data folder (platformdirs:
+    ``$XDG_DATA_HOME/learnkit``, else ``~/.local/share/learnkit`` on Linux)."""
     explicit = os.environ.get("LEARNKIT_PROGRESS")
     if explicit:
         return Path(explicit)
-    base = os.environ.get("XDG_DATA_HOME") or os.path.join(os.path.expanduser("~"), ".local", "share")
-    return Path(base) / "learnkit" / "progress.jsonl"
+    return Path(platformdirs.user_data_dir("learnkit", appauthor=False)) / "progress.jsonl"
 
 
 def record(exercise: str, question: str, event: str, status: str = "", message: str = "") -> None:

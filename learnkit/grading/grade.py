@@ -48,8 +48,8 @@ class Batch:
 
 
 def standin_note(data_dir: str | None) -> str | None:
-    """A warning when the data folder holds generated stand-ins (see learnkit.datasets)."""
-    from learnkit.datasets import MANIFEST
+    """A warning when the data folder holds generated stand-ins (see learnkit.data)."""
+    from learnkit.data import MANIFEST
     dirs = [Path(d) for d in (data_dir or "").split(os.pathsep) if d]
     if any((d / MANIFEST).exists() for d in dirs):
         return "STAND-IN DATA: the notebooks ran on generated data, not the course's datasets."

@@ -83,12 +83,12 @@ def _only(folder: str):
 
 def check_data(exercises, data_dir: str | None) -> list[str]:
     """For each exercise (``Exercise`` objects), what of its declared data its kernels would not find."""
-    from learnkit import datasets
+    from learnkit import data
     dirs = data_dirs(data_dir)
     problems = []
     for ex in exercises:
         for name in getattr(ex, "datasets", ()):
-            file = datasets.info(name).file
+            file = data.info(name).file
             if not dirs:
                 problems.append(f"{ex.id} needs {file}, but no data folder is set")
                 continue
@@ -97,13 +97,13 @@ def check_data(exercises, data_dir: str | None) -> list[str]:
                 try:
                     with warnings.catch_warnings(), _only(d):
                         warnings.simplefilter("ignore")  # stand-ins are announced once, by the batch
-                        found = datasets.path(name, data_dir=d, download=False)
+                        found = data.path(name, data_dir=d, download=False)
                     break
-                except datasets.DatasetChecksumError as e:
+                except data.DatasetChecksumError as e:
                     problems.append(f"{ex.id} needs {file}: {str(e).splitlines()[0]}")
                     found = False
                     break
-                except datasets.DatasetError:
+                except data.DatasetError:
                     continue
             if found is None:
                 problems.append(f"{ex.id} needs {file}: not found in " + ", ".join(dirs))

@@ -226,8 +226,8 @@ def cell_label(index: int) -> str:
 
 
 def _dataset_errors() -> frozenset[str]:
-    """The class names of ``learnkit.datasets.DatasetError`` and its subclasses (the grader's own)."""
-    from learnkit.datasets import DatasetError
+    """The class names of ``learnkit.data.DatasetError`` and its subclasses (the grader's own)."""
+    from learnkit.data import DatasetError
     names, todo = set(), [DatasetError]
     while todo:
         cls = todo.pop()

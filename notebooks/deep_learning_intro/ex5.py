@@ -56,12 +56,12 @@ binder.bind(globals(), lang='zh-TW')
 from checkers.deep_learning_intro.ex5 import *
 
 # %% [markdown]
-# First load the Spotify dataset. (`datasets.path` finds `spotify.csv` on Kaggle, in `LEARNKIT_DATA`
+# First load the Spotify dataset. (`data.path` finds `spotify.csv` on Kaggle, in `LEARNKIT_DATA`
 # or in your cache, and checks that it is the course's file.) The random seeds are fixed so that
 # your numbers match the ones quoted in this notebook.
 
 # %% [markdown] tags=["zh-TW"]
-# 首先載入 Spotify 資料集。（`datasets.path` 會在 Kaggle、`LEARNKIT_DATA` 或你的快取中找到 `spotify.csv`，
+# 首先載入 Spotify 資料集。（`data.path` 會在 Kaggle、`LEARNKIT_DATA` 或你的快取中找到 `spotify.csv`，
 # 並確認它就是課程使用的檔案。）隨機種子已經固定，所以你得到的數字會與本筆記本中提到的數字一致。
 
 # %%
@@ -72,11 +72,11 @@ from sklearn.model_selection import GroupShuffleSplit
 
 import keras
 from keras import layers
-from learnkit import datasets
+from learnkit import data
 
 keras.utils.set_random_seed(0)
 
-spotify = pd.read_csv(datasets.path('spotify'))
+spotify = pd.read_csv(data.path('spotify'))
 
 X = spotify.copy().dropna()
 y = X.pop('track_popularity')
@@ -251,7 +251,7 @@ q_2.check()
 # 載入 *Concrete*（混凝土）資料集。這次不做任何標準化，這會讓批次正規化的效果更加明顯。
 
 # %%
-concrete = pd.read_csv(datasets.path('concrete'))
+concrete = pd.read_csv(data.path('concrete'))
 df = concrete.copy()
 
 df_train = df.sample(frac=0.7, random_state=0)

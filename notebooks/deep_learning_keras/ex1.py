@@ -31,7 +31,7 @@ import pandas as pd
 import keras
 from keras import layers
 from keras.utils import to_categorical
-from learnkit import datasets
+from learnkit import data
 
 keras.utils.set_random_seed(0)  # fixed seeds: on the TensorFlow backend your numbers match the ones quoted here
 
@@ -44,7 +44,7 @@ keras.utils.set_random_seed(0)  # fixed seeds: on the TensorFlow backend your nu
 # construction.
 
 # %%
-df = pd.read_csv(datasets.path('hourly-wages'))
+df = pd.read_csv(data.path('hourly-wages'))
 predictors = df.drop(columns='wage_per_hour').to_numpy()
 target = df['wage_per_hour'].to_numpy()
 df.head()
@@ -211,7 +211,7 @@ history = _keep
 # learn from the first 800.
 
 # %%
-titanic = pd.read_csv(datasets.path('titanic'))
+titanic = pd.read_csv(data.path('titanic'))
 df = titanic.iloc[:800]
 predictors = df.drop(columns='survived').to_numpy(dtype='float32')
 pred_data = titanic.iloc[800:].drop(columns='survived').to_numpy(dtype='float32')

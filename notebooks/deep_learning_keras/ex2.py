@@ -32,7 +32,7 @@ from keras import layers
 from keras.callbacks import EarlyStopping
 from keras.optimizers import SGD
 from keras.utils import to_categorical
-from learnkit import datasets
+from learnkit import data
 from learnkit.keras.runs import plot_runs
 
 keras.utils.set_random_seed(0)  # fixed seeds: on the TensorFlow backend your numbers match the ones quoted here
@@ -43,7 +43,7 @@ keras.utils.set_random_seed(0)  # fixed seeds: on the TensorFlow backend your nu
 # of 100 `relu` units and a softmax over the 2 classes.
 
 # %%
-df = pd.read_csv(datasets.path('titanic'))
+df = pd.read_csv(data.path('titanic'))
 predictors = df.drop(columns='survived').to_numpy(dtype='float32')
 target = to_categorical(df.survived)
 n_cols = predictors.shape[1]

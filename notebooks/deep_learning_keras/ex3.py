@@ -30,7 +30,7 @@ import numpy as np
 import keras
 from keras import layers
 from keras.utils import to_categorical
-from learnkit import datasets
+from learnkit import data
 from learnkit.keras.runs import plot_runs
 
 keras.utils.set_random_seed(0)  # fixed seeds: on the TensorFlow backend your numbers match the ones quoted here
@@ -45,8 +45,8 @@ keras.utils.set_random_seed(0)  # fixed seeds: on the TensorFlow backend your nu
 # as Keras's own MNIST examples do: with raw pixels this network reaches only about 75% in Keras 3.
 
 # %%
-images = datasets.load_array('mnist-images')[:2500]
-labels = datasets.load_array('mnist-labels')[:2500]
+images = data.load_array('mnist-images')[:2500]
+labels = data.load_array('mnist-labels')[:2500]
 X = images.reshape(len(images), 28 * 28).astype('float32') / 255
 y = to_categorical(labels)
 print("X:", X.shape, " y:", y.shape)

@@ -38,7 +38,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 import keras
 from keras import layers
-from learnkit import datasets
+from learnkit import data
 
 plt.style.use('seaborn-v0_8-whitegrid')  # 'seaborn-whitegrid' was renamed in matplotlib 3.6
 keras.utils.set_random_seed(0)  # fixed seeds: on the TensorFlow backend your numbers match the ones quoted here
@@ -49,7 +49,7 @@ keras.utils.set_random_seed(0)  # fixed seeds: on the TensorFlow backend your nu
 # stabilizes training: the features range from 0.012 (chlorides) to 289 (total sulfur dioxide).
 
 # %%
-red_wine = pd.read_csv(datasets.path('red-wine'))
+red_wine = pd.read_csv(data.path('red-wine'))
 
 # Create training and validation splits
 df_train = red_wine.sample(frac=0.7, random_state=0)
