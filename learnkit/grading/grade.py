@@ -21,7 +21,7 @@ from learnkit.grading.console import STATUS_STYLE, BatchProgress, summary_table 
 from learnkit.core.exercise import load_exercise
 from learnkit.grading.exports import NOT_SANDBOXED, export
 from learnkit.grading.gradebook import Gradebook
-from learnkit.grading.kernels import (Outcome, _failed, _kernel_env, batch_preload, execute,  # noqa: F401
+from learnkit.grading.kernels import (Outcome, failed_outcome, base_kernel_env, batch_preload, execute,  # noqa: F401
                                       grading_env, jax_cache_dir, kernel_pool, sandbox_options)
 from learnkit.grading.options import Options
 from learnkit.grading.preflight import BatchProblem, check_paths, output_lock, require_data  # noqa: F401
@@ -138,7 +138,7 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
                 return
             run_id = gb.start_run(sub.id, backend, __version__)
             if sub.problem:
-                record(_failed(sub, sub.problem), run_id)
+                record(failed_outcome(sub, sub.problem), run_id)
                 continue
             progress.started(sub)
             pending[pool.submit(execute, sub, opts, *([kernels] if kernels else []))] = (sub, run_id)

@@ -28,6 +28,7 @@ from learnkit.runner import scratch
 from learnkit.runner.verdicts import judge_facts, unjudged
 
 EXERCISE_IMPORT = re.compile(r"^\s*from\s+checkers\.([\w.]+)\s+import", re.M)
+DISPLAYS = frozenset({"execute_result", "display_data", "update_display_data"})  # may carry a display id
 TRUNCATED = "[learnkit: output truncated: the notebook printed more than {mb:g} MB; the rest was dropped]\n"
 
 
@@ -157,9 +158,17 @@ class CappedClient(NotebookClient):
                                                evalue=str(c.get("evalue", ""))[:1000], traceback=[]))
         return None
 
-    def _update_display_id(self, display_id, msg):
-        if not self._over(msg.get("content", {})):
-            super()._update_display_id(display_id, msg)
+    def process_message(self, msg, cell, cell_index):
+        """Past the budget, a message that names a display id updates no earlier output: it goes on
+        without its display id (an ``update_display_data`` is then dropped, any other output is
+        dropped or noted by ``output``)."""
+        content = msg.get("content") or {}
+        transient = content.get("transient") or {}
+        if (transient.get("display_id") and msg.get("msg_type") in DISPLAYS
+                and self._over(content)):
+            msg = {**msg, "content": {**content, "transient": {k: v for k, v in transient.items()
+                                                                if k != "display_id"}}}
+        return super().process_message(msg, cell, cell_index)
 
 
 class _QuietAbandonedPolls(logging.Filter):
@@ -182,7 +191,7 @@ def _cell_numbers(nb: nbformat.NotebookNode, tracker_cells: dict[str, int]) -> d
     return {q: executed[k - 2] for q, k in tracker_cells.items() if 0 <= k - 2 < len(executed)}
 
 
-def _kernel_manager(env: dict, sandbox=None):
+def kernel_manager(env: dict, sandbox=None):
     """A kernel running *this* interpreter (not whatever 'python3' a user spec names).
 
     Async, like nbclient's default: with a blocking client a dead kernel hangs the iopub wait.
@@ -206,6 +215,27 @@ def _kernel_manager(env: dict, sandbox=None):
     else:  # not a mkstemp file in the temp folder (jupyter_client's default): it would outlive a killed grader
         km.connection_file = str(spec_dir / "connection.json")
     return km, spec_dir
+
+
+def stop_kernel(km, kc=None) -> None:
+    """Stop the kernel of ``km`` at once, free its resources and close the client ``kc``'s channels
+    (what nbclient does for a kernel manager it owns). Never raises: the kernel may be gone already."""
+    from jupyter_core.utils import run_sync
+
+    try:
+        if run_sync(km.is_alive)():
+            run_sync(km.shutdown_kernel)(now=True)
+    except Exception:
+        pass
+    try:
+        run_sync(km.cleanup_resources)()
+    except Exception:
+        pass
+    if kc is not None:
+        try:
+            kc.stop_channels()
+        except Exception:
+            pass
 
 
 def kernel_env(env: dict | None, work: Path, keras_backend: str | None = None) -> dict:
@@ -317,7 +347,7 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
             return cell_timeout
         return max(1, min(cell_timeout, int(deadline - time.monotonic()) + 1))
 
-    km, spec_dir = (kernel.km, kernel.spec_dir) if kernel is not None else _kernel_manager(kenv, sandbox)
+    km, spec_dir = (kernel.km, kernel.spec_dir) if kernel is not None else kernel_manager(kenv, sandbox)
     client = CappedClient(nb, km=km, timeout_func=cell_budget, allow_errors=True, shutdown_kernel="immediate",
                           resources={"metadata": {"path": str(cwd or Path(path).parent)}},
                           record_timing=False, max_output_bytes=max_output_bytes)
@@ -347,11 +377,8 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
     except Exception as e:  # nbclient/zmq trouble: report, never crash the batch
         run.status, run.reason = RunStatus.ERROR, f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
     finally:
-        try:  # we own the kernel manager, so nbclient leaves the kernel alive: stop it ourselves
-            if client.km is not None:
-                client._cleanup_kernel()
-        except Exception:
-            pass
+        if client.km is not None:  # we own the kernel manager, so nbclient leaves the kernel alive
+            stop_kernel(client.km, client.kc)
         if watcher is not None:
             watcher.stop()
         shutil.rmtree(spec_dir, ignore_errors=True)

@@ -43,7 +43,7 @@ def install(ticket_path: str) -> None:
     ns = shell.user_ns
     exercise = importlib.import_module("checkers." + ticket["exercise"]).exercise
     problems = [(q, v.problem) for q, v in exercise.views.items()]
-    callbacks = list(binder._cell_callbacks)  # e.g. the history log of learnkit.keras.history
+    callbacks = binder.cell_callbacks()  # e.g. the history log of learnkit.keras.history
     path = ticket["facts"]
     state = {"cell": 0, "t0": None, "compute": 0.0, "bytes": 0, "full": False, "context": None}
     last: dict[str, str] = {}

@@ -61,14 +61,8 @@ class PreparedKernel:
 
     def discard(self) -> None:
         """Stop the kernel and remove its folders (a kernel nobody used)."""
-        try:
-            run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:
-            pass
-        try:
-            run_sync(self.km.cleanup_resources)()
-        except Exception:
-            pass
+        from learnkit.runner.execute import stop_kernel
+        stop_kernel(self.km)
         shutil.rmtree(self.spec_dir, ignore_errors=True)
         shutil.rmtree(self.work, ignore_errors=True)
         if self.sandbox is not None:
@@ -196,7 +190,7 @@ class KernelPool:
     def prepare(self) -> PreparedKernel:
         """Start one kernel and run the silent import cell (in the calling thread)."""
         from learnkit.runner.limits import kernel_pid
-        from learnkit.runner.execute import _kernel_manager
+        from learnkit.runner.execute import kernel_manager
 
         box = None
         if self.sandbox is not None:
@@ -205,7 +199,7 @@ class KernelPool:
         work = box.work if box is not None else Path(tempfile.mkdtemp(prefix=self.prefix, dir=scratch.root()))
         work.mkdir(exist_ok=True)
         env = self.env_for(work)
-        km, spec_dir = _kernel_manager(env, box)
+        km, spec_dir = kernel_manager(env, box)
         pk = PreparedKernel(km=km, spec_dir=spec_dir, work=work, env=env, sandbox=box)
         if self.server is not None:
             from learnkit.runner.forkserver import ForkProvisioner
