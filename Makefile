@@ -32,7 +32,7 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP) sandbox-tools
-	$(BIN)/python -m learnkit.demo
+	$(BIN)/learnkit demo
 
 # Unit tests, grading tests and every notebook (author tests, solutions, unmodified exercises)
 # in one pytest session on 2 workers; committed notebooks must be up to date with their sources.

@@ -25,7 +25,7 @@ def grade_cli(subs: Path, out: Path, backend: str) -> dict:
                            "--workers", "2", "--keras-backend", backend,
                            "--cell-timeout", str(LIMITS["cell_timeout"]), "--timeout", str(LIMITS["timeout"]),
                            "--memory", str(LIMITS["memory_mb"])], capture_output=True, text=True, timeout=600)
-    assert "graded 3 submission(s)" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "graded 3 submissions" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
     return verdicts(out)
 
 

@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from learnkit.core.result import RunStatus
-
 from learnkit.grading.gradebook import Gradebook
 from learnkit.grading.kernels import Outcome
 from learnkit.grading.submissions import Submission
+from learnkit.i18n import _n
 
 
 class BatchProgress:
@@ -115,8 +115,10 @@ def summary_table(gradebook_path, title: str = "grades", width: int | None = Non
     if st.unknown:
         notes.append(Text("  not on the roster: " + ", ".join(e.student for e in st.unknown), style="yellow"))
     if st.not_sandboxed:
-        notes.append(Text(f"NOT SANDBOXED: {len(st.not_sandboxed)} run(s) graded with --no-sandbox "
-                          "(see NOT-SANDBOXED.txt)", style="bold red"))
+        n = len(st.not_sandboxed)
+        notes.append(Text(_n("NOT SANDBOXED: {n} run graded with --no-sandbox (see NOT-SANDBOXED.txt)",
+                             "NOT SANDBOXED: {n} runs graded with --no-sandbox (see NOT-SANDBOXED.txt)", n).format(n=n),
+                          style="bold red"))
     return Group(*parts, *([Text("notes (* = overridden or late penalty; (name) = not counted):")] + notes
                            if notes else []))
 

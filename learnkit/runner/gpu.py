@@ -29,6 +29,8 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
+from learnkit.i18n import _n
+
 RESERVE_MB = 512  # per kernel, for the CUDA context (or a tenth of its share, if that is less)
 
 
@@ -131,8 +133,10 @@ def describe(workers: int, memory_mb: float | None = None, found: list[Gpu] | No
     for i in range(max(1, workers)):
         e = slot_env(i, workers, memory_mb, found)
         per.setdefault(e["CUDA_VISIBLE_DEVICES"], []).append(e["LEARNKIT_GPU_MEMORY_MB"])
-    return "GPU: " + "; ".join(f"GPU {g} ({next(x.memory_mb for x in found if str(x.index) == g)} MB): "
-                               f"{len(mbs)} kernel(s) of {mbs[0]} MB" for g, mbs in per.items())
+    return "GPU: " + "; ".join(
+        f"GPU {g} ({next(x.memory_mb for x in found if str(x.index) == g)} MB): "
+        + _n("{n} kernel of {mb} MB", "{n} kernels of {mb} MB", len(mbs)).format(n=len(mbs), mb=mbs[0])
+        for g, mbs in per.items())
 
 
 def apply(env: dict, slot_vars: dict) -> dict:
