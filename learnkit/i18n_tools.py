@@ -13,7 +13,7 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from learnkit.i18n import CONTENT_LOCALE_DIR, LOCALE_DIR, LANGUAGES, gettext_code
+from learnkit.i18n import CONTENT_LOCALE_DIR, LOCALE_DIR, gettext_code
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = {"learnkit": (ROOT / "learnkit", LOCALE_DIR), "checkers": (ROOT / "checkers", CONTENT_LOCALE_DIR)}
@@ -152,6 +152,3 @@ def check(lang: str) -> dict[str, list[str]]:
         problems[domain] = missing
     return problems
 
-
-def other_languages() -> list[str]:
-    return [lang for lang in LANGUAGES if lang != "en"]

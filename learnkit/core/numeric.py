@@ -30,7 +30,6 @@ from learnkit.core.problem import FunctionProblem, Incorrect, Problem, Unattempt
 from learnkit.core.result import Status
 from learnkit.i18n import _, _n
 
-BLANK = "____"
 
 
 # -- blanks --------------------------------------------------------------------------------

@@ -130,10 +130,6 @@ class Standing:
         return [e for e in self.entries if e.counted]
 
     @property
-    def duplicates(self) -> list[Entry]:
-        return [e for e in self.entries if e.others]
-
-    @property
     def not_sandboxed(self) -> list[str]:
         return [e.path for e in self.entries if e.sandboxed is False]
 

@@ -23,7 +23,6 @@ from dataclasses import dataclass, field
 from typing import Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe
-from learnkit.core.problem import Incorrect
 from learnkit.i18n import _, _n, gap
 from learnkit.keras.early_stopping import (EarlyStoppingSpec, callback_difference, early_stop_epoch,  # noqa: F401
                                            early_stopping_difference, early_stopping_summary, higher_is_better)
@@ -333,8 +332,3 @@ def run_difference(history, spec: RunSpec, name: str = "history", cb=None,
             return why
     return None
 
-
-def require(condition_message: str | None) -> None:
-    """Raise ``Incorrect`` with the message if there is one (for check functions)."""
-    if condition_message:
-        raise Incorrect(condition_message)

@@ -142,7 +142,6 @@ class KernelPool:
         self.startup_timeout = startup_timeout
         self.prefix = prefix
         self.started = 0
-        self.handed = 0
         self.errors: list[str] = []
         self._ready: list[PreparedKernel] = []
         self._preparing = 0
@@ -245,8 +244,6 @@ class KernelPool:
                 pk = self._ready.pop(0)
                 self._cond.notify_all()
             if pk.alive():
-                with self._cond:
-                    self.handed += 1
                 return pk
             pk.discard()  # died while waiting (e.g. killed from outside): prepare another
             with self._cond:
