@@ -18,6 +18,7 @@ import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import nbformat
 from nbclient import NotebookClient
@@ -144,6 +145,7 @@ class CappedClient(NotebookClient):
         used = self.output_bytes
         if not self._over(msg.get("content", {})):
             return super().output(outs, msg, display_id, cell_index)
+        assert self.max_output_bytes is not None  # (over a budget: there is one)
         room = self.max_output_bytes - used
         if msg["msg_type"] == "stream" and room > 0 and not self._noticed:  # keep the head of a huge print
             head = {**msg, "content": {**msg["content"], "text": str(msg["content"].get("text", ""))[:room]}}
@@ -285,7 +287,7 @@ def _data_error(cell_errors: list[dict]) -> str:
 
 def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict | None = None,
                  cell_timeout: float = 600, timeout: float | None = None, exercise: str | None = None,
-                 keras_backend: str | None = None, on_kernel_start=None,
+                 keras_backend: str | None = None, on_kernel_start: Callable[[Any], Any] | None = None,
                  nb: nbformat.NotebookNode | None = None, max_output_bytes: int | None = None,
                  kernel=None, sandbox=None) -> NotebookRun:
     """Run every cell (continuing after student errors) and collect the tracked verdicts.
@@ -351,7 +353,8 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
     client = CappedClient(nb, km=km, timeout_func=cell_budget, allow_errors=True, shutdown_kernel="immediate",
                           resources={"metadata": {"path": str(cwd or Path(path).parent)}},
                           record_timing=False, max_output_bytes=max_output_bytes)
-    watcher, current = None, 0
+    watcher: Any = None  # what on_kernel_start returned: stop() and reason
+    current = 0
     try:
         with client.setup_kernel(env=kenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             if on_kernel_start is not None:
@@ -382,8 +385,9 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
         if watcher is not None:
             watcher.stop()
         shutil.rmtree(spec_dir, ignore_errors=True)
-    if watcher is not None and getattr(watcher, "reason", ""):
-        run.status, run.reason = RunStatus.KILLED, watcher.reason
+    killed_because = str(getattr(watcher, "reason", "") or "") if watcher is not None else ""
+    if killed_because:
+        run.status, run.reason = RunStatus.KILLED, killed_because
 
     nb.cells.pop(0)
     run.notebook = nb

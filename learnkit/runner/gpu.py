@@ -212,14 +212,15 @@ class _AfterTensorflowImport:
             return None
         if self in sys.meta_path:
             sys.meta_path.remove(self)  # once, and not while looking the module up below
+        import importlib.abc
         import importlib.util
         spec = importlib.util.find_spec(name)
-        loader = getattr(spec, "loader", None)
-        if loader is None or not hasattr(loader, "exec_module"):
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
+        loader = spec.loader
         exec_module, mb = loader.exec_module, self.mb
 
-        class _Loader:
+        class _Loader(importlib.abc.Loader):  # tensorflow's own loader, plus the limit
             def __getattr__(self, attr):
                 return getattr(loader, attr)
 

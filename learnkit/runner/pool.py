@@ -25,10 +25,16 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jupyter_core.utils import run_sync
 
 from learnkit.runner import scratch
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import AsyncKernelManager
+
+    from learnkit.runner.sandbox import Sandbox
 
 # run silently in a fresh dict: the user namespace stays untouched; a module that fails is skipped
 WARMUP = "exec(\"import importlib\\nfor n in {names!r}:\\n    try:\\n        importlib.import_module(n)\\n    except BaseException:\\n        pass\", {{}})"
@@ -39,12 +45,12 @@ MAX_FAILURES = 2
 @dataclass
 class PreparedKernel:
     """A started kernel (``km``) in its own working folder (``work``), imports done, not used yet."""
-    km: object
+    km: AsyncKernelManager
     spec_dir: Path
     work: Path
     env: dict
     pid: int | None = None
-    sandbox: object = None  # a learnkit.runner.sandbox.Sandbox (its folders are removed with the kernel)
+    sandbox: Sandbox | None = None  # its folders are removed with the kernel
 
     def host_path(self, path) -> Path:
         """Where the grader writes ``path`` of the kernel's working folder (inside a sandbox: its own tmpfs)."""
