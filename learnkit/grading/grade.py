@@ -79,7 +79,8 @@ def _grade_locked(paths, out_dir: Path, opts: Options, console, on_done, pool) -
     t0 = time.monotonic()
     subs = [inspect(p) for p in find_submissions(paths, exclude=out_dir)]
     if pool is None:  # (on Dask the data is on the workers' machines: a failed data cell is an error row there)
-        require_data([load_exercise(e) for e in sorted({s.exercise for s in subs if not s.problem})], opts.data_dir)
+        require_data([load_exercise(e) for e in sorted({s.exercise for s in subs if not s.problem and s.exercise})],
+                     opts.data_dir)
     gb = Gradebook(batch.gradebook)
     try:
         if opts.roster is not None:
@@ -88,7 +89,7 @@ def _grade_locked(paths, out_dir: Path, opts: Options, console, on_done, pool) -
             save_policy(gb, opts.late_policy)
         roster = load_roster(gb)
         roots = [Path(p) for p in paths if Path(p).is_dir()]
-        todo = []
+        todo: list[Submission] = []
         for sub in subs:
             identify(sub, roots, roster, opts.manifest)
             sub.id = gb.submission(str(sub.path), sub.sha256 or "-", sub.student, sub.exercise, **sub.info())

@@ -102,8 +102,8 @@ class ColdKernel:
     """
     work: Path
     env: dict
-    sandbox: object = None
-    km: object = None
+    sandbox: sandbox_mod.Sandbox | None = None
+    km: None = None  # (started by run_notebook)
 
     def host_path(self, path) -> Path:
         return Path(path)
