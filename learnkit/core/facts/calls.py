@@ -233,10 +233,11 @@ def quietly():
         yield
 
 
-def timed_out(fn, seconds: float) -> dict:
-    """The record of a call that ran past its limit."""
+def timed_out(fn, seconds: float | None) -> dict:
+    """The record of a call that ran past its limit of ``seconds`` (None: the limit was not known)."""
     name = getattr(fn, "__name__", "the function")
-    return {"timeout": seconds, "message": f"`{name}(…)` did not return within {seconds_text(seconds)} s"}
+    within = f"within {seconds_text(seconds)} s" if seconds is not None else "in time"
+    return {"timeout": seconds if seconds is not None else 0.0, "message": f"`{name}(…)` did not return {within}"}
 
 
 def run_in_process(fn, args: tuple, kwargs: dict, timeout: float | None = DEFAULT_CALL_TIMEOUT) -> dict:
