@@ -51,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/check_latency.py
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache
+	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache
