@@ -157,7 +157,8 @@ def run_student_kernel(tmp_path, cells: list[str], interrupt_after: dict[int, fl
     import nbformat
     from nbclient import NotebookClient
 
-    from learnkit.runner.execute import kernel_env, kernel_manager, stop_kernel
+    from learnkit.runner.execute import kernel_env
+    from learnkit.runner.manager import kernel_manager, stop_kernel
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     env = kernel_env(None, tmp_path)

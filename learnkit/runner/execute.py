@@ -13,7 +13,6 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
@@ -26,6 +25,7 @@ from nbclient import NotebookClient
 from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
 from learnkit.core.result import Result, RunStatus, Status
 from learnkit.runner import scratch
+from learnkit.runner.manager import kernel_manager, stop_kernel
 from learnkit.runner.verdicts import judge_facts, unjudged
 
 EXERCISE_IMPORT = re.compile(r"^\s*from\s+checkers\.([\w.]+)\s+import", re.M)
@@ -191,53 +191,6 @@ def _cell_numbers(nb: nbformat.NotebookNode, tracker_cells: dict[str, int]) -> d
     numbers to the notebook's own 1-based cell numbers (markdown cells included)."""
     executed = [i for i, c in enumerate(nb.cells, 1) if c.cell_type == "code" and c.source.strip()]
     return {q: executed[k - 2] for q, k in tracker_cells.items() if 0 <= k - 2 < len(executed)}
-
-
-def kernel_manager(env: dict, sandbox=None):
-    """A kernel running *this* interpreter (not whatever 'python3' a user spec names).
-
-    Async, like nbclient's default: with a blocking client a dead kernel hangs the iopub wait.
-    ``sandbox``: a ``learnkit.runner.sandbox.Sandbox``: the kernel starts inside it (bwrap) and
-    talks over ipc sockets in its private folder; interrupts go by message (no signal crosses bwrap).
-    """
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-
-    spec_dir = Path(tempfile.mkdtemp(prefix="learnkit-kspec-", dir=scratch.root()))
-    (spec_dir / "learnkit").mkdir()
-    (spec_dir / "learnkit" / "kernel.json").write_text(json.dumps({
-        "argv": sandbox.kernel_command() if sandbox is not None else
-        [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "learnkit", "language": "python",
-        **({"interrupt_mode": "message"} if sandbox is not None else {})}))
-    ksm = KernelSpecManager(kernel_dirs=[str(spec_dir)], ensure_native_kernel=False)
-    km = AsyncKernelManager(kernel_name="learnkit", kernel_spec_manager=ksm)
-    if sandbox is not None:
-        sandbox.configure(km)
-    else:  # not a mkstemp file in the temp folder (jupyter_client's default): it would outlive a killed grader
-        km.connection_file = str(spec_dir / "connection.json")
-    return km, spec_dir
-
-
-def stop_kernel(km, kc=None) -> None:
-    """Stop the kernel of ``km`` at once, free its resources and close the client ``kc``'s channels
-    (what nbclient does for a kernel manager it owns). Never raises: the kernel may be gone already."""
-    from jupyter_core.utils import run_sync
-
-    try:
-        if run_sync(km.is_alive)():
-            run_sync(km.shutdown_kernel)(now=True)
-    except Exception:
-        pass
-    try:
-        run_sync(km.cleanup_resources)()
-    except Exception:
-        pass
-    if kc is not None:
-        try:
-            kc.stop_channels()
-        except Exception:
-            pass
 
 
 def kernel_env(env: dict | None, work: Path, keras_backend: str | None = None) -> dict:

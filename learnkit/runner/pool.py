@@ -67,7 +67,7 @@ class PreparedKernel:
 
     def discard(self) -> None:
         """Stop the kernel and remove its folders (a kernel nobody used)."""
-        from learnkit.runner.execute import stop_kernel
+        from learnkit.runner.manager import stop_kernel
         stop_kernel(self.km)
         shutil.rmtree(self.spec_dir, ignore_errors=True)
         shutil.rmtree(self.work, ignore_errors=True)
@@ -195,7 +195,7 @@ class KernelPool:
     def prepare(self) -> PreparedKernel:
         """Start one kernel and run the silent import cell (in the calling thread)."""
         from learnkit.runner.limits import kernel_pid
-        from learnkit.runner.execute import kernel_manager
+        from learnkit.runner.manager import kernel_manager
 
         box = None
         if self.sandbox is not None:
