@@ -4,7 +4,7 @@ from __future__ import annotations
 import os
 import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Protocol, TypeGuard
 
 import typer
 from rich.console import Console
@@ -283,6 +283,21 @@ def i18n_check(lang: str = typer.Argument("zh-TW")):
     raise typer.Exit(1 if total else 0)
 
 
+class _ClickError(Protocol):
+    """What a click exception offers (a UsageError also names its ``ctx``)."""
+    exit_code: int
+
+    def format_message(self) -> str: ...
+
+    def show(self) -> None: ...
+
+
+def _is_click_error(e: BaseException) -> TypeGuard[_ClickError]:
+    """Known by its public surface: recent typer releases carry their own copy of click."""
+    return callable(getattr(e, "format_message", None)) and callable(getattr(e, "show", None)) \
+        and isinstance(getattr(e, "exit_code", None), int)
+
+
 def main(argv: list[str] | None = None) -> None:
     """Run the command line; a wrong command, option or argument is one line on stderr (exit 2)."""
     try:
@@ -291,17 +306,16 @@ def main(argv: list[str] | None = None) -> None:
         typer.echo("Aborted!", err=True)
         sys.exit(1)
     except Exception as e:
-        # click's exceptions (typer >= 0.20 carries its own copy of click): known by their public surface
-        if not (callable(getattr(e, "format_message", None)) and isinstance(getattr(e, "exit_code", None), int)):
+        if not _is_click_error(e):
             raise  # a bug: its traceback
         ctx = getattr(e, "ctx", None)
-        if type(e).__name__ == "NoArgsIsHelpError" or ctx is None:  # `learnkit` alone: the help
-            e.show()  # type: ignore[attr-defined]  # (any click exception has show())
-            sys.exit(e.exit_code)  # type: ignore[attr-defined]
+        if ctx is None or type(e).__name__ == "NoArgsIsHelpError":  # e.g. `learnkit` alone: the help
+            e.show()
+            sys.exit(e.exit_code)
         where = escape(ctx.command_path)
         Console(stderr=True, soft_wrap=True, highlight=False).print(
-            f"[red]{where}: {escape(e.format_message())}[/red] (see `{where} --help`)")  # type: ignore[attr-defined]
-        sys.exit(e.exit_code)  # type: ignore[attr-defined]
+            f"[red]{where}: {escape(e.format_message())}[/red] (see `{where} --help`)")
+        sys.exit(e.exit_code)
     sys.exit(code if isinstance(code, int) else 0)
 
 

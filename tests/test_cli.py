@@ -49,3 +49,8 @@ def test_counts_are_words_not_brackets(capsys, monkeypatch):
     monkeypatch.setattr(i18n_tools, "check", lambda lang: {"learnkit": ["a"], "checkers": ["b", "c"]})
     code, out, _err = _run(capsys, "i18n", "check", "zh-TW")
     assert out.strip().endswith("3 untranslated messages")
+
+
+def test_no_command_shows_the_help(capsys):
+    code, out, err = _run(capsys)
+    assert code == 2 and "demo" in out + err and "grade" in out + err
