@@ -10,7 +10,7 @@ export LEARNKIT_DATA ?= $(if $(wildcard $(SHARED_DATA)/SOURCES.md),$(SHARED_DATA
 export TF_CPP_MIN_LOG_LEVEL ?= 3
 export PYTHONDONTWRITEBYTECODE = 1
 
-.PHONY: demo test test-fast bench build clean venv sandbox-tools
+.PHONY: demo test test-fast typecheck bench build clean venv sandbox-tools
 
 venv: $(STAMP)
 
@@ -32,13 +32,17 @@ $(STAMP): pyproject.toml
 	@touch $(STAMP)
 
 demo: $(STAMP) sandbox-tools
-	$(BIN)/python -m learnkit.demo
+	$(BIN)/learnkit demo
 
-# Unit tests, grading tests and every notebook (author tests, solutions, unmodified exercises)
+# The type check, then unit tests, grading tests and every notebook (author tests, solutions, unmodified exercises)
 # in one pytest session on 2 workers; committed notebooks must be up to date with their sources.
-test: $(STAMP) sandbox-tools
+test: $(STAMP) sandbox-tools typecheck
 	$(BIN)/learnkit build --check
 	$(BIN)/python -m pytest -n 2 --dist loadgroup --learnkit -q tests notebooks
+
+# The type checker over the package (settings in pyproject.toml, [tool.mypy]).
+typecheck: $(STAMP)
+	$(BIN)/python -m mypy learnkit
 
 test-fast: $(STAMP) sandbox-tools
 	$(BIN)/python -m pytest -q -m "not slow" tests
@@ -47,4 +51,4 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/check_latency.py
 
 clean:
-	rm -rf $(VENV) demo-out .pytest_cache
+	rm -rf $(VENV) demo-out .pytest_cache .mypy_cache

@@ -2,13 +2,16 @@
 from __future__ import annotations
 
 import os
+import sys
 from pathlib import Path
-from typing import List, Optional
+from typing import List, Optional, Protocol, TypeGuard
 
 import typer
 from rich.console import Console
 from rich.markup import escape
 from rich.table import Table
+
+from learnkit.i18n import _n
 
 app = typer.Typer(add_completion=False, no_args_is_help=True,
                   help="Auto-graded deep-learning exercises: build, test and grade notebooks.")
@@ -58,6 +61,19 @@ def test_cmd(paths: List[Path] = typer.Argument(None, help="Sources, notebooks o
             console.print(f"[red]FAILED[/red] {c.name}: {f}")
     console.print(f"{len(checks) - len(failed)} passed, {len(failed)} failed")
     raise typer.Exit(1 if failed else 0)
+
+
+@app.command()
+def demo(rebuild_examples: bool = typer.Option(False, "--rebuild-examples",
+                                               help="Write the example submissions again from the exercise "
+                                               "notebook (nothing is graded)")):
+    """Grade the bundled ex5 example submissions into demo-out/, like an instructor would."""
+    from learnkit import demo as the_demo
+    if rebuild_examples:
+        for p in the_demo.build_examples():
+            console.print(f"wrote {p}")
+        raise typer.Exit(0)
+    raise typer.Exit(the_demo.run(console))
 
 
 @app.command()
@@ -153,7 +169,9 @@ def grade_cmd(submissions: List[Path] = typer.Argument(..., help="Notebooks, or 
     console.print(summary_table(batch.gradebook, title="grades", width=console.width))
     console.print(f"gradebook: {batch.gradebook}")
     failed = sum(o.status is not RunStatus.OK for o in batch.outcomes)
-    console.print(f"graded {len(batch.outcomes)} submission(s) in {batch.wall:.0f} s ({failed} with a failed run)")
+    console.print(_n("graded {n} submission in {s:.0f} s ({failed} with a failed run)",
+                     "graded {n} submissions in {s:.0f} s ({failed} with a failed run)",
+                     len(batch.outcomes)).format(n=len(batch.outcomes), s=batch.wall, failed=failed))
     if batch.skipped:
         console.print(f"{len(batch.skipped)} skipped (already graded; --force regrades them)")
     for path in batch.exported:
@@ -240,7 +258,8 @@ def i18n_update(lang: str = typer.Argument("zh-TW")):
     """Add new messages to the .po catalogs of LANG (and drop obsolete ones)."""
     from learnkit import i18n_tools
     for domain, n in i18n_tools.update(lang).items():
-        console.print(f"{i18n_tools.po_path(domain, lang)}: {n} new message(s) to translate")
+        console.print(f"{i18n_tools.po_path(domain, lang)}: "
+                      + _n("{n} new message to translate", "{n} new messages to translate", n).format(n=n))
 
 
 @i18n_app.command("compile")
@@ -260,12 +279,44 @@ def i18n_check(lang: str = typer.Argument("zh-TW")):
         for m in ids:
             console.print(f"[red]untranslated[/red] ({domain}): {m!r}")
     total = sum(len(v) for v in missing.values())
-    console.print(f"{total} untranslated message(s)")
+    console.print(_n("{n} untranslated message", "{n} untranslated messages", total).format(n=total))
     raise typer.Exit(1 if total else 0)
 
 
-def main() -> None:
-    app()
+class _ClickError(Protocol):
+    """What a click exception offers (a UsageError also names its ``ctx``)."""
+    exit_code: int
+
+    def format_message(self) -> str: ...
+
+    def show(self) -> None: ...
+
+
+def _is_click_error(e: BaseException) -> TypeGuard[_ClickError]:
+    """Known by its public surface: recent typer releases carry their own copy of click."""
+    return callable(getattr(e, "format_message", None)) and callable(getattr(e, "show", None)) \
+        and isinstance(getattr(e, "exit_code", None), int)
+
+
+def main(argv: list[str] | None = None) -> None:
+    """Run the command line; a wrong command, option or argument is one line on stderr (exit 2)."""
+    try:
+        code = app(args=argv, prog_name="learnkit", standalone_mode=False)
+    except typer.Abort:  # Ctrl-C at a prompt
+        typer.echo("Aborted!", err=True)
+        sys.exit(1)
+    except Exception as e:
+        if not _is_click_error(e):
+            raise  # a bug: its traceback
+        ctx = getattr(e, "ctx", None)
+        if ctx is None or type(e).__name__ == "NoArgsIsHelpError":  # e.g. `learnkit` alone: the help
+            e.show()
+            sys.exit(e.exit_code)
+        where = escape(ctx.command_path)
+        Console(stderr=True, soft_wrap=True, highlight=False).print(
+            f"[red]{where}: {escape(e.format_message())}[/red] (see `{where} --help`)")
+        sys.exit(e.exit_code)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

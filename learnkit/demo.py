@@ -1,18 +1,17 @@
-"""``make demo``: grade the bundled ex5 example submissions like an instructor would.
+"""``learnkit demo`` (``make demo``): grade the bundled ex5 example submissions like an instructor would.
 
 Runs ``learnkit grade examples/submissions/ex5 --out demo-out`` (fresh kernels, 60 s cell limit,
 memory cap), prints the class summary and where the report is, and checks every example got
 the statuses it was written to get. When a real dataset cannot be found it generates a stand-in
 with the same columns and says so loudly (and the summary and report say so too).
 
-The examples are student notebooks built from the exercise notebook (``--rebuild-examples``);
+The examples are student notebooks built from the exercise notebook (``learnkit demo --rebuild-examples``);
 they train for fewer epochs than the course asks, so the demo takes a few minutes on 2 cores.
 """
 from __future__ import annotations
 
 import os
 import re
-import sys
 from pathlib import Path
 
 from rich.console import Console
@@ -81,7 +80,7 @@ EXAMPLES = {
     "hal": ("exits the kernel with os._exit(1)", Q1.format(rate=0.3, after=""), Q3, CRASH,
             [OK, "killed", "killed", "killed"]),
 }
-LIMITS = dict(cell_timeout=60, timeout=600, memory_mb=3000)
+CELL_TIMEOUT, TIMEOUT, MEMORY_MB = 60, 600, 3000  # seconds per cell, seconds per notebook, MB per kernel
 
 
 def example_notebook(student: str, q1: str | None, q3: str | None, extra: str | None = None,
@@ -153,15 +152,12 @@ def prepare_data(out: Path, console: Console) -> tuple[str, list[str]]:
     return str(standin_dir), missing
 
 
-def main(argv: list[str] | None = None) -> int:
+def run(console: Console | None = None) -> int:
+    """Grade the examples into ``demo-out/``, print the summary and the report's place; 1 when an
+    example did not get the statuses it was written to get (or the batch was interrupted), else 0."""
     from learnkit.data import DatasetError
     from learnkit.grading.grade import Options, grade, summary_table
-    argv = sys.argv[1:] if argv is None else argv
-    console = Console(soft_wrap=True)
-    if "--rebuild-examples" in argv:
-        for p in build_examples():
-            console.print(f"wrote {p}")
-        return 0
+    console = console or Console(soft_wrap=True)
     out = ROOT / "demo-out"
     out.mkdir(exist_ok=True)
     try:
@@ -171,10 +167,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     note = f"STAND-IN DATA for {', '.join(standins)}: generated, not the course's datasets" if standins else None
     console.print(f"grading {len(EXAMPLES)} example submissions in {EXAMPLES_DIR.relative_to(ROOT)} "
-                  f"(cell limit {LIMITS['cell_timeout']} s, memory cap {LIMITS['memory_mb']} MB)…")
+                  f"(cell limit {CELL_TIMEOUT} s, memory cap {MEMORY_MB} MB)…")
     for student, (what, *_rest) in EXAMPLES.items():
         console.print(f"  {student}: {what}")
-    opts = Options(workers=os.cpu_count() or 2, force=True, data_dir=data_dir or None, standin_note=note, **LIMITS)
+    opts = Options(workers=os.cpu_count() or 2, force=True, data_dir=data_dir or None, standin_note=note,
+                   cell_timeout=CELL_TIMEOUT, timeout=TIMEOUT, memory_mb=MEMORY_MB)
     batch = grade([EXAMPLES_DIR], out, opts, console=console)
     title = "ex5 example submissions" + (" [STAND-IN DATA]" if note else "")
     console.print(summary_table(batch.gradebook, title=title))
@@ -190,11 +187,7 @@ def main(argv: list[str] | None = None) -> int:
         console.print(f"[green]every example got the statuses it was written to get[/green] ({batch.wall:.0f} s)")
     for path in batch.exported:
         console.print(f"wrote {path}")
-    console.print(f"report: {batch.report}" if batch.report else "report: (learnkit.grading.report is not installed)")
+    console.print(f"report: {batch.report}")
     if note:
         console.print(Panel.fit(note, style="bold yellow"))
     return 1 if wrong or batch.interrupted else 0
-
-
-if __name__ == "__main__":
-    sys.exit(main())

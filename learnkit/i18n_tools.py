@@ -13,17 +13,17 @@ import importlib
 import pkgutil
 from pathlib import Path
 
-from learnkit.i18n import CONTENT_LOCALE_DIR, LOCALE_DIR, LANGUAGES, gettext_code
+from learnkit.i18n import CONTENT_LOCALE_DIR, LOCALE_DIR, gettext_code
 
 ROOT = Path(__file__).resolve().parent.parent
 DOMAINS = {"learnkit": (ROOT / "learnkit", LOCALE_DIR), "checkers": (ROOT / "checkers", CONTENT_LOCALE_DIR)}
 PROBLEM_TEXT_FIELDS = ("prompt", "starter_message", "success", "relevant_message", "missing_message")
 
 
-def _code_messages(package_dir: Path) -> set:
+def _code_messages(package_dir: Path) -> set[str | tuple[str, str]]:
     """The ``_("…")`` messages (str) and ``_n("…", "…", n)`` pairs (tuple) in the package's code."""
     from babel.messages.extract import extract_from_dir
-    found = set()
+    found: set[str | tuple[str, str]] = set()
     for _file, _line, message, _comments, _ctx in extract_from_dir(
             str(package_dir), method_map=[("**.py", "python")], keywords={"_": None, "_n": (1, 2)}):
         if isinstance(message, str) and message:
@@ -82,11 +82,13 @@ def _strings(value, depth: int = 0) -> set[str]:
     return out
 
 
-def messages(domain: str, lang: str | None = None) -> set[str]:
-    """All messages of a domain; for ``checkers`` with ``lang``, only what must be translated."""
+def messages(domain: str, lang: str | None = None) -> set[str | tuple[str, str]]:
+    """All messages of a domain (a counting message as its ``(singular, plural)`` pair); for
+    ``checkers`` with ``lang``, only what must be translated."""
     package_dir, _ = DOMAINS[domain]
     if domain == "checkers":
-        return content_messages(lang) | (set() if lang else _code_messages(package_dir))
+        found: set[str | tuple[str, str]] = set(content_messages(lang))
+        return found if lang else found | _code_messages(package_dir)
     return _code_messages(package_dir)
 
 
@@ -152,6 +154,3 @@ def check(lang: str) -> dict[str, list[str]]:
         problems[domain] = missing
     return problems
 
-
-def other_languages() -> list[str]:
-    return [lang for lang in LANGUAGES if lang != "en"]

@@ -151,7 +151,7 @@ def test_recorded_exceptions_keep_their_class():
         return np.sum(x, axis=3)
     out = run_isolated(f, (np.ones(2),), {})
     with pytest.raises(np.exceptions.AxisError):
-        facts._raise_recorded(out)
+        facts.raise_recorded(out)
 
 
 def test_an_endless_function_is_stopped_and_recorded():

@@ -58,7 +58,8 @@ def test_the_issue_machine_one_big_gpu_eight_workers(monkeypatch):
     assert {e["CUDA_VISIBLE_DEVICES"] for e in envs} == {"0"}
     assert {e["LEARNKIT_GPU_MEMORY_MB"] for e in envs} == {str(143771 // 8 - 512)}
     assert {e["XLA_PYTHON_CLIENT_MEM_FRACTION"] for e in envs} == {"0.121"}  # 17459 / 143771, rounded down
-    assert gpu.describe(8) == "GPU: GPU 0 (143771 MB): 8 kernel(s) of 17459 MB"
+    assert gpu.describe(8) == "GPU: GPU 0 (143771 MB): 8 kernels of 17459 MB"
+    assert gpu.describe(1).endswith(": 1 kernel of 143259 MB")  # counted words, no "kernel(s)"
 
 
 def test_explicit_gpu_memory_wins_and_is_capped_at_the_gpu(monkeypatch):

@@ -25,7 +25,7 @@ def grade_cli(subs: Path, out: Path, backend: str) -> dict:
                            "--workers", "2", "--keras-backend", backend,
                            "--cell-timeout", str(LIMITS["cell_timeout"]), "--timeout", str(LIMITS["timeout"]),
                            "--memory", str(LIMITS["memory_mb"])], capture_output=True, text=True, timeout=600)
-    assert "graded 3 submission(s)" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
+    assert "graded 3 submissions" in proc.stdout, proc.stdout[-3000:] + proc.stderr[-3000:]
     return verdicts(out)
 
 
@@ -69,10 +69,10 @@ def test_jax_kernels_share_a_compilation_cache(tmp_path):
 
 
 def test_compilation_cache_only_for_jax_and_the_user_setting_wins(tmp_path, monkeypatch):
-    from learnkit.grading.grade import _kernel_env, jax_cache_dir
+    from learnkit.grading.grade import base_kernel_env, jax_cache_dir
     monkeypatch.delenv("JAX_COMPILATION_CACHE_DIR", raising=False)
-    assert "JAX_COMPILATION_CACHE_DIR" not in _kernel_env(None, tmp_path, 1, "tensorflow")
-    assert "JAX_COMPILATION_CACHE_DIR" not in _kernel_env(None, tmp_path, 1, "jax", jax_cache=False)
-    assert _kernel_env(None, tmp_path, 1, "jax")["JAX_COMPILATION_CACHE_DIR"] == str(jax_cache_dir())
+    assert "JAX_COMPILATION_CACHE_DIR" not in base_kernel_env(None, tmp_path, 1, "tensorflow")
+    assert "JAX_COMPILATION_CACHE_DIR" not in base_kernel_env(None, tmp_path, 1, "jax", jax_cache=False)
+    assert base_kernel_env(None, tmp_path, 1, "jax")["JAX_COMPILATION_CACHE_DIR"] == str(jax_cache_dir())
     monkeypatch.setenv("JAX_COMPILATION_CACHE_DIR", "/elsewhere")
-    assert _kernel_env(None, tmp_path, 1, "jax")["JAX_COMPILATION_CACHE_DIR"] == "/elsewhere"
+    assert base_kernel_env(None, tmp_path, 1, "jax")["JAX_COMPILATION_CACHE_DIR"] == "/elsewhere"

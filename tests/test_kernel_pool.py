@@ -15,7 +15,7 @@ import psutil
 import pytest
 from nbformat.v4 import new_code_cell, new_notebook
 
-from learnkit.grading.grade import Options, _kernel_env, execute, grade, inspect
+from learnkit.grading.grade import Options, base_kernel_env, execute, grade, inspect
 from learnkit.runner.execute import kernel_env
 from learnkit.runner.forkserver import ForkServer, ForkServerError
 from learnkit.runner.pool import KernelPool, notebook_imports, preload_for
@@ -102,7 +102,7 @@ def test_a_dead_fork_server_falls_back_to_cold_kernels_and_loses_nothing(tmp_pat
     opts = Options(workers=1, cell_timeout=60, timeout=120)
     home = tmp_path / "server"
     home.mkdir()
-    env_for = lambda work: kernel_env(_kernel_env(None, work, 1), work)  # noqa: E731
+    env_for = lambda work: kernel_env(base_kernel_env(None, work, 1), work)  # noqa: E731
     server = ForkServer(["numpy"], env_for(home), str(home))
     server.close()
     with pytest.raises(ForkServerError, match="exited"):
@@ -120,7 +120,7 @@ def test_a_dead_fork_server_falls_back_to_cold_kernels_and_loses_nothing(tmp_pat
 @pytest.mark.slow
 @pytest.mark.xdist_group("kernel_pool")
 def test_a_prepared_kernel_that_died_while_waiting_is_replaced(tmp_path):
-    env_for = lambda work: kernel_env(_kernel_env(None, work, 1), work)  # noqa: E731
+    env_for = lambda work: kernel_env(base_kernel_env(None, work, 1), work)  # noqa: E731
     pool = KernelPool(env_for, ["json"], ahead=1, limit=1)
     try:
         deadline = time.monotonic() + 120

@@ -156,11 +156,12 @@ def run_student_kernel(tmp_path, cells: list[str], interrupt_after: dict[int, fl
     import nbformat
     from nbclient import NotebookClient
 
-    from learnkit.runner.execute import _kernel_manager, kernel_env
+    from learnkit.runner.execute import kernel_env
+    from learnkit.runner.manager import kernel_manager, stop_kernel
 
     nb = nbformat.v4.new_notebook(cells=[nbformat.v4.new_code_cell(c) for c in cells])
     env = kernel_env(None, tmp_path)
-    km, spec_dir = _kernel_manager(env)
+    km, spec_dir = kernel_manager(env)
     index = {id(c): i for i, c in enumerate(nb.cells)}
     client = NotebookClient(nb, km=km, allow_errors=True, interrupt_on_timeout=True,
                             timeout_func=lambda cell: interrupt_after.get(index.get(id(cell)), 60),
@@ -170,10 +171,7 @@ def run_student_kernel(tmp_path, cells: list[str], interrupt_after: dict[int, fl
             for i, cell in enumerate(nb.cells):
                 client.execute_cell(cell, i)
     finally:
-        try:
-            client._cleanup_kernel()
-        except Exception:
-            pass
+        stop_kernel(km, client.kc)
         shutil.rmtree(spec_dir, ignore_errors=True)
     return nb.cells
 

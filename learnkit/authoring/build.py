@@ -60,7 +60,7 @@ def is_source(path: Path) -> bool:
 
 def find_sources(paths) -> list[Path]:
     """Exercise sources under the given files/directories."""
-    out = []
+    out: list[Path] = []
     for p in map(Path, paths):
         candidates = sorted(p.rglob("*.py")) if p.is_dir() else [p] if p.suffix == ".py" else []
         out.extend(c for c in candidates if is_source(c))
@@ -110,7 +110,9 @@ def _transform_code(source: str, variant: str, where: str) -> str:
     lines = source.split("\n")
     exercise_lines = [l.split(EXERCISE, 1)[1][1:] if l.split(EXERCISE, 1)[1].startswith(" ")
                       else l.split(EXERCISE, 1)[1] for l in lines if l.lstrip().startswith(EXERCISE)]
-    out, block, in_block, starter_done = [], [], False, False
+    out: list[str] = []
+    block: list[str] = []
+    in_block, starter_done = False, False
     for line in lines:
         stripped = line.strip()
         if stripped == BEGIN:

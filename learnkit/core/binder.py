@@ -51,6 +51,11 @@ def on_cell(callback: Callable[[MutableMapping[str, Any]], None]) -> None:
         _cell_callbacks.append(callback)
 
 
+def cell_callbacks() -> list[Callable[[MutableMapping[str, Any]], None]]:
+    """The callbacks registered with ``on_cell`` so far (a copy)."""
+    return list(_cell_callbacks)
+
+
 def run_cell_callbacks() -> None:
     """Run the registered callbacks now; a failing callback never disturbs the student."""
     if _namespace is None:

@@ -119,6 +119,7 @@ def blame(fn, name: str, rejudge: Callable[[Any], Any], first: Exception) -> Non
     wrong = [(n, q) for n, (q, _p, _v) in found.items() if n != name and not _correct(n, found, memo)]
     if not wrong:
         return
+    swap: Callable[[dict], Any]  # replacements -> the function called with them
     if isinstance(fn, facts.FunctionFact):
         swap = fn.swapped
     elif getattr(fn, "__globals__", None) is not None:

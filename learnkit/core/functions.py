@@ -320,8 +320,8 @@ def _change(before, after, path: str, depth: int = 0) -> str | None:
         if len(before) != len(after):
             return _("`{path}` had {before} items before the call and {after} after it").format(
                 path=path, before=len(before), after=len(after))
-        for i, (b, a) in enumerate(zip(before, after)):
-            how = _change(b, a, f"{path}[{i}]", depth + 1)
+        for k, (b, a) in enumerate(zip(before, after)):
+            how = _change(b, a, f"{path}[{k}]", depth + 1)
             if how:
                 return how
     return _was(path, before, after)

@@ -4,11 +4,20 @@ from __future__ import annotations
 import types
 
 
+MESSAGE = "replace ____ with your own code before running this cell"
+
+
 class PlaceholderError(Exception):
     """Raised when student code uses ``____`` as if it were a value."""
 
 
+class PlaceholderAttributeError(PlaceholderError, AttributeError):
+    """An attribute of ``____`` was asked for: a ``PlaceholderError`` with the same message, and an
+    ``AttributeError`` so ``hasattr``, ``getattr(..., default)``, ``copy`` and ``pickle`` see no attribute."""
+
+
 class _Placeholder:
+    """The one ``____``: any use as a value raises ``PlaceholderError``; copies and unpickling give it back."""
     _instance = None
 
     def __new__(cls):
@@ -20,9 +29,11 @@ class _Placeholder:
         return "____"
 
     def _fail(self, *args, **kwargs):
-        raise PlaceholderError("replace ____ with your own code before running this cell")
+        raise PlaceholderError(MESSAGE)
 
-    __getattr__ = _fail
+    def __getattr__(self, name: str):
+        raise PlaceholderAttributeError(MESSAGE)
+
     __call__ = _fail
     __iter__ = _fail
     __len__ = _fail
@@ -30,6 +41,12 @@ class _Placeholder:
     __add__ = __radd__ = __sub__ = __rsub__ = __mul__ = __rmul__ = _fail
     __truediv__ = __rtruediv__ = __matmul__ = __rmatmul__ = __pow__ = _fail
     __float__ = __int__ = __index__ = _fail
+
+    def __copy__(self) -> _Placeholder:
+        return self
+
+    def __deepcopy__(self, memo) -> _Placeholder:
+        return self
 
     def __reduce__(self):
         return (_Placeholder, ())

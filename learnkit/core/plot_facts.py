@@ -75,14 +75,14 @@ def _encode(ax, enc: F.Encoder, depth: int):
 
 def _decode(node, dec: F.Decoder, depth: int):
     lines = []
-    for line in F._list(node, "lines")[:MAX_LINES]:
+    for line in F.list_field(node, "lines")[:MAX_LINES]:
         if not isinstance(line, dict):
             raise F.MalformedFacts("bad line")
         x, y, label = dec(line.get("x"), depth), dec(line.get("y"), depth), dec(line.get("label"), depth)
         if not isinstance(x, np.ndarray) or not isinstance(y, np.ndarray) or not isinstance(label, str):
             raise F.MalformedFacts("bad line")
         lines.append(LineFact(x, y, label))
-    return AxesFact(lines, F._str(node, "xlabel"), F._str(node, "ylabel"), F._str(node, "title"))
+    return AxesFact(lines, F.str_field(node, "xlabel"), F.str_field(node, "ylabel"), F.str_field(node, "title"))
 
 
 F.register("mpl.axes", _matches, _encode, _decode)

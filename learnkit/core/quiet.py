@@ -59,7 +59,7 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
             spec = importlib.util.find_spec(name)
             loader = spec.loader if spec is not None else None
             run = getattr(loader, "exec_module", None)
-            if run is None:
+            if loader is None or run is None:
                 return spec
         except Exception:
             return None
@@ -68,7 +68,7 @@ class _QuietTensorFlowImport(importlib.abc.MetaPathFinder):
             with _without_import_logs():
                 run(module)
 
-        loader.exec_module = exec_module  # this spec's own loader object
+        loader.exec_module = exec_module  # type: ignore[method-assign]  # on this spec's own loader object only
         return spec
 
 

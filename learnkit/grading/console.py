@@ -2,10 +2,10 @@
 from __future__ import annotations
 
 from learnkit.core.result import RunStatus
-
 from learnkit.grading.gradebook import Gradebook
 from learnkit.grading.kernels import Outcome
 from learnkit.grading.submissions import Submission
+from learnkit.i18n import _n
 
 
 class BatchProgress:
@@ -20,7 +20,8 @@ class BatchProgress:
                                  TextColumn("ETA"), TimeRemainingColumn(), TextColumn("{task.fields[now]}"),
                                  console=None if self.quiet else console, disable=self.quiet)
         self.task = self.progress.add_task("grading", total=total, failed=0, now="")
-        self.failed, self.running = 0, []
+        self.failed = 0
+        self.running: list[str] = []  # the students being graded now
 
     def __enter__(self):
         self.progress.__enter__()
@@ -57,7 +58,7 @@ def summary_table(gradebook_path, title: str = "grades", width: int | None = Non
 
     ``width``: the terminal's columns; when the words do not fit, statuses become symbols (with a
     legend) so that the student column always keeps its room."""
-    from rich.console import Group
+    from rich.console import Group, RenderableType
     from rich.markup import escape
     from rich.table import Table
     from rich.text import Text
@@ -68,7 +69,8 @@ def summary_table(gradebook_path, title: str = "grades", width: int | None = Non
         st = standing(gb)
     finally:
         gb.close()
-    parts, compact_any = [], False
+    parts: list[RenderableType] = []
+    compact_any = False
     for exercise in sorted({e.exercise for e in st.entries}):
         entries = [e for e in st.entries if e.exercise == exercise]
         questions = sorted({q.question for e in entries for q in e.questions} - {"*"}, key=_natural)
@@ -105,8 +107,9 @@ def summary_table(gradebook_path, title: str = "grades", width: int | None = Non
             notes.append(Text(f"  {e.student}: {e.reason[:160]}", style="dim" if e.status == "ok" else "red"))
         for flag in e.flags:
             notes.append(Text(f"  {e.student}: {flag}", style="yellow"))
-        for q in e.overridden:
-            notes.append(Text(f"  {e.student} {q.question}: override, {q.override.describe()}", style="cyan"))
+        for qg in e.overridden:
+            if qg.override is not None:
+                notes.append(Text(f"  {e.student} {qg.question}: override, {qg.override.describe()}", style="cyan"))
         if e.lateness is not None and e.penalty_percent:
             notes.append(Text(f"  {e.student}: {e.lateness.note}", style="yellow"))
     if st.missing:
@@ -115,8 +118,10 @@ def summary_table(gradebook_path, title: str = "grades", width: int | None = Non
     if st.unknown:
         notes.append(Text("  not on the roster: " + ", ".join(e.student for e in st.unknown), style="yellow"))
     if st.not_sandboxed:
-        notes.append(Text(f"NOT SANDBOXED: {len(st.not_sandboxed)} run(s) graded with --no-sandbox "
-                          "(see NOT-SANDBOXED.txt)", style="bold red"))
+        n = len(st.not_sandboxed)
+        notes.append(Text(_n("NOT SANDBOXED: {n} run graded with --no-sandbox (see NOT-SANDBOXED.txt)",
+                             "NOT SANDBOXED: {n} runs graded with --no-sandbox (see NOT-SANDBOXED.txt)", n).format(n=n),
+                          style="bold red"))
     return Group(*parts, *([Text("notes (* = overridden or late penalty; (name) = not counted):")] + notes
                            if notes else []))
 

@@ -109,7 +109,7 @@ class DaskPool:
         return max(1, sum(int(w.get("nthreads", 1)) for w in info.values()))
 
     def submit(self, fn, sub, opts) -> Future:
-        from learnkit.grading.grade import execute, _failed
+        from learnkit.grading.grade import execute, failed_outcome
 
         out: Future = Future()
         if fn is not execute:  # the coordinator only ever submits execute
@@ -118,7 +118,7 @@ class DaskPool:
         try:
             data = sub.path.read_bytes()
         except OSError as e:
-            out.set_result((_failed(sub, f"cannot read the file ({e.strerror or type(e).__name__})"), None))
+            out.set_result((failed_outcome(sub, f"cannot read the file ({e.strerror or type(e).__name__})"), None))
             return out
         # pure=False: a resubmitted identical notebook is graded again, never served from a cache
         fut = self.client.submit(remote_execute, data, sub, opts, pure=False, retries=0)
@@ -128,7 +128,7 @@ class DaskPool:
             try:
                 out.set_result(f.result())
             except BaseException as e:  # a lost worker, a pickling problem: one error row, the batch goes on
-                out.set_result((_failed(sub, f"the Dask worker could not grade this notebook "
+                out.set_result((failed_outcome(sub, f"the Dask worker could not grade this notebook "
                                              f"({type(e).__name__}: {e})"[:300]), None))
 
         fut.add_done_callback(done)

@@ -21,7 +21,7 @@ from learnkit.grading.console import STATUS_STYLE, BatchProgress, summary_table 
 from learnkit.core.exercise import load_exercise
 from learnkit.grading.exports import NOT_SANDBOXED, export
 from learnkit.grading.gradebook import Gradebook
-from learnkit.grading.kernels import (Outcome, _failed, _kernel_env, batch_preload, execute,  # noqa: F401
+from learnkit.grading.kernels import (Outcome, failed_outcome, base_kernel_env, batch_preload, execute,  # noqa: F401
                                       grading_env, jax_cache_dir, kernel_pool, sandbox_options)
 from learnkit.grading.options import Options
 from learnkit.grading.preflight import BatchProblem, check_paths, output_lock, require_data  # noqa: F401
@@ -79,7 +79,8 @@ def _grade_locked(paths, out_dir: Path, opts: Options, console, on_done, pool) -
     t0 = time.monotonic()
     subs = [inspect(p) for p in find_submissions(paths, exclude=out_dir)]
     if pool is None:  # (on Dask the data is on the workers' machines: a failed data cell is an error row there)
-        require_data([load_exercise(e) for e in sorted({s.exercise for s in subs if not s.problem})], opts.data_dir)
+        require_data([load_exercise(e) for e in sorted({s.exercise for s in subs if not s.problem and s.exercise})],
+                     opts.data_dir)
     gb = Gradebook(batch.gradebook)
     try:
         if opts.roster is not None:
@@ -88,7 +89,7 @@ def _grade_locked(paths, out_dir: Path, opts: Options, console, on_done, pool) -
             save_policy(gb, opts.late_policy)
         roster = load_roster(gb)
         roots = [Path(p) for p in paths if Path(p).is_dir()]
-        todo = []
+        todo: list[Submission] = []
         for sub in subs:
             identify(sub, roots, roster, opts.manifest)
             sub.id = gb.submission(str(sub.path), sub.sha256 or "-", sub.student, sub.exercise, **sub.info())
@@ -138,7 +139,7 @@ def _run_all(gb: Gradebook, todo: list[Submission], opts: Options, batch: Batch,
                 return
             run_id = gb.start_run(sub.id, backend, __version__)
             if sub.problem:
-                record(_failed(sub, sub.problem), run_id)
+                record(failed_outcome(sub, sub.problem), run_id)
                 continue
             progress.started(sub)
             pending[pool.submit(execute, sub, opts, *([kernels] if kernels else []))] = (sub, run_id)

@@ -145,10 +145,11 @@ class Gradebook:
     def start_run(self, submission_id: int, backend: str = "", version: str = "") -> int:
         cur = self.db.execute("INSERT INTO runs(submission_id, started, backend, learnkit_version) VALUES (?,?,?,?)",
                               (submission_id, time.time(), backend, version))
-        return int(cur.lastrowid)
+        assert cur.lastrowid is not None  # (an INSERT)
+        return cur.lastrowid
 
     def finish_run(self, run_id: int, status: str, reason: str, duration: float, results: list[dict],
-                   histories: dict | None = None, sandboxed: bool | None = None) -> None:
+                   histories: list[dict] | None = None, sandboxed: bool | None = None) -> None:
         """Store all of a run's results and mark it finished, atomically (``sandboxed``: whether its
         kernel ran in a sandbox; None: unknown, e.g. the notebook never reached a kernel)."""
         with self.db:  # sqlite3 context manager: BEGIN … COMMIT (or ROLLBACK)

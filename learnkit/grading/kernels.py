@@ -64,8 +64,10 @@ def jax_cache_dir() -> Path:
     return _jax_cache[0]
 
 
-def _kernel_env(data_dir: str | None, work: Path, workers: int = 1, backend: str | None = None,
-                jax_cache: bool = True) -> dict:
+def base_kernel_env(data_dir: str | None, work: Path, workers: int = 1, backend: str | None = None,
+                    jax_cache: bool = True) -> dict:
+    """The grader's environment for a kernel in ``work``: course data, thread counts shared among
+    ``workers``, the JAX compilation cache (``learnkit.runner.execute.kernel_env`` completes it)."""
     env = dict(os.environ)
     if jax_cache and (backend or env.get("KERAS_BACKEND")) == "jax":
         env.setdefault("JAX_COMPILATION_CACHE_DIR", str(jax_cache_dir()))
@@ -85,7 +87,7 @@ def _kernel_env(data_dir: str | None, work: Path, workers: int = 1, backend: str
 def grading_env(opts: Options, work: Path) -> dict:
     """The environment of a grading kernel working in ``work`` (cold or prepared alike); the
     notebook's own language is set per submission."""
-    env = kernel_env(_kernel_env(opts.data_dir, work, opts.workers, opts.keras_backend, opts.jax_cache), work,
+    env = kernel_env(base_kernel_env(opts.data_dir, work, opts.workers, opts.keras_backend, opts.jax_cache), work,
                      opts.keras_backend)
     env["LEARNKIT_LANG"] = "en"
     return gpu.apply(env, gpu.base_env())  # no preallocation (slot variables: execute)
@@ -100,8 +102,8 @@ class ColdKernel:
     """
     work: Path
     env: dict
-    sandbox: object = None
-    km: object = None
+    sandbox: sandbox_mod.Sandbox | None = None
+    km: None = None  # (started by run_notebook)
 
     def host_path(self, path) -> Path:
         return Path(path)
@@ -167,7 +169,7 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
     try:
         kernel = (kernels.take() if kernels is not None else None) or ColdKernels(opts).take()
         if hashlib.sha256(sub.path.read_bytes()).hexdigest() != sub.sha256:
-            return _failed(sub, "the file changed while the batch was running; grade it again"), None
+            return failed_outcome(sub, "the file changed while the batch was running; grade it again"), None
         nb = read_notebook(sub.path)
         for cell in nb.cells:  # grades never come from outputs: start from a clean notebook
             if cell.cell_type == "code":
@@ -184,7 +186,7 @@ def execute(sub: Submission, opts: Options, kernels=None) -> tuple[Outcome, nbfo
                            max_output_bytes=int(opts.max_output_mb * 1e6), kernel=kernel if started else None,
                            sandbox=None if started else kernel.sandbox)
     except Exception as e:  # the grader's own trouble with this file: an error row, the batch goes on
-        return _failed(sub, f"the grader could not run this notebook ({type(e).__name__}: {e})"[:300]), None
+        return failed_outcome(sub, f"the grader could not run this notebook ({type(e).__name__}: {e})"[:300]), None
     finally:
         if kernel is not None:
             kernel.discard()  # a prepared kernel run_notebook shut down: only its folders are left to remove
@@ -208,7 +210,8 @@ def _outcome(sub: Submission, run: NotebookRun, peak_mb: float) -> Outcome:
                    run.output_truncated, run.histories)
 
 
-def _failed(sub: Submission, reason: str) -> Outcome:
+def failed_outcome(sub: Submission, reason: str) -> Outcome:
+    """The outcome of a submission the grader could not run: every question an error with 0 points."""
     try:
         ex = load_exercise(sub.exercise) if sub.exercise else None
     except (UnknownExercise, BrokenChecker):

@@ -127,7 +127,8 @@ MANIFEST_COLUMNS = {"file": ("file", "filename", "path"),
 
 def read_manifest(path, *, tz=None) -> dict[str, ManifestEntry]:
     """file base name -> ManifestEntry, from a CSV of ``file`` and ``submitted`` (+ ``student``)."""
-    out, lines = {}, {}
+    out: dict[str, ManifestEntry] = {}
+    lines: dict[str, int] = {}
     p, rows = _read_csv(path, "manifest", MANIFEST_COLUMNS, {"file": "file (or filename, path)",
                         "submitted": "submitted (or submitted_at, time, timestamp)"})
     for line, row in rows:
@@ -154,7 +155,8 @@ EXTENSION_COLUMNS = {"student": ("student", "id", "student_id"), "due": ("due",)
 
 def read_extensions(path, due: datetime | None, *, tz=None) -> dict[str, datetime]:
     """student id -> personal due, from a CSV of ``student`` and ``due`` or ``days`` (see the module doc)."""
-    out, lines = {}, {}
+    out: dict[str, datetime] = {}
+    lines: dict[str, int] = {}
     tz = tz if tz is not None else (due.tzinfo if due is not None else None)
     p, rows = _read_csv(path, "extensions file", EXTENSION_COLUMNS,
                         {"student": "student (or id, student_id)", "due days": "due or days"})
@@ -193,8 +195,10 @@ class Lateness:
 
 
 def _dt_json(dt: datetime | None):  # a ZoneInfo keeps its name: 2026-12-01T23:59:00+01:00[Europe/Berlin]
-    key = getattr(dt, "tzinfo", None) and isinstance(dt.tzinfo, ZoneInfo) and dt.tzinfo.key
-    return None if dt is None else dt.isoformat() + (f"[{key}]" if key else "")
+    if dt is None:
+        return None
+    key = dt.tzinfo.key if isinstance(dt.tzinfo, ZoneInfo) else ""
+    return dt.isoformat() + (f"[{key}]" if key else "")
 
 
 def _dt_from_json(s):
@@ -223,7 +227,7 @@ class LatePolicy:
                 raise PolicyError(f"{name}: {dt!r} must be a date and time with a time zone (see parse_when)")
         if self.zero_after is not None and self.due is None:
             raise PolicyError("0 points after a cut-off needs a due date")
-        if self.zero_after is not None and _utc(self.zero_after) < _utc(self.due):
+        if self.zero_after is not None and self.due is not None and _utc(self.zero_after) < _utc(self.due):
             raise PolicyError(f"the 0-points cut-off {_fmt(self.zero_after)} is before the due {_fmt(self.due)}")
 
     def due_for(self, student: str) -> datetime | None:
@@ -233,7 +237,7 @@ class LatePolicy:
     def zero_after_for(self, student: str) -> datetime | None:
         """The cut-off, moved later by as much as the student's extension moves their due."""
         due = self.due_for(student)
-        if self.zero_after is None or due is None:
+        if self.zero_after is None or due is None or self.due is None:  # (a cut-off comes with a due)
             return self.zero_after
         shift = max(timedelta(0), _utc(due) - _utc(self.due))
         return (_utc(self.zero_after) + shift).astimezone(self.zero_after.tzinfo)

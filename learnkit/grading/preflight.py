@@ -92,7 +92,7 @@ def check_data(exercises, data_dir: str | None) -> list[str]:
             if not dirs:
                 problems.append(f"{ex.id} needs {file}, but no data folder is set")
                 continue
-            found = None
+            found: Path | bool | None = None  # False: found, but not the right file (reported)
             for d in dirs:
                 try:
                     with warnings.catch_warnings(), _only(d):

@@ -196,7 +196,7 @@ def layers_summary(layers) -> str:
     return ", ".join(f"{name} ×{n}" if n > 1 else name for name, n in counts.items())
 
 
-def _history_entries(raw) -> list[dict]:
+def _history_entries(raw) -> list[Mapping]:
     """The artifacts' list of {"name", "history", "layers", "input_shape"}; {} or junk → []."""
     if isinstance(raw, Mapping):  # the gradebook's fallback {}, or a single entry
         raw = [raw] if "history" in raw else []

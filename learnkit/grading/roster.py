@@ -134,7 +134,7 @@ class Roster:
         header = next(r for r in rows if any(c.strip() for c in r))
         hline = rows.line_num
         header = [h.strip() for h in header]
-        col = {}
+        col: dict[str, int] = {}
         for i, h in enumerate(header):
             col.setdefault(h.casefold(), i)
         idc = next((col[c.casefold()] for c in ID_COLUMNS if c.casefold() in col), None)
@@ -148,7 +148,8 @@ class Roster:
         namec = next((col[c.casefold()] for c in NAME_COLUMNS if c.casefold() in col), None)
         aliasc, emailc = col.get("aliases"), col.get("email")
         otherc = dict.fromkeys(col[c.casefold()] for c in ALIAS_COLUMNS if col.get(c.casefold(), idc) != idc)
-        students, seen = [], {}
+        students: list[Student] = []
+        seen: dict[tuple[str, ...], tuple[str, int]] = {}
         for row in rows:
             cell = lambda i, row=row: row[i].strip() if i is not None and i < len(row) else ""
             sid, name = cell(idc), cell(namec)
@@ -160,11 +161,11 @@ class Roster:
                 raise RosterError(f"{path} line {rows.line_num}: duplicate id {sid!r} (already on line "
                                   f"{first_line}{'' if first_id == sid else f' as {first_id!r}'})")
             seen[key] = (sid, rows.line_num)
-            aliases = [a.strip() for a in cell(aliasc).split(";")] if aliasc is not None else []
+            named = [a.strip() for a in cell(aliasc).split(";")] if aliasc is not None else []
             email = cell(emailc)
-            aliases += [email, email.split("@", 1)[0]] if "@" in email else [email]
-            aliases += [cell(i) for i in otherc]
-            aliases = tuple(dict.fromkeys(a for a in aliases if a and a != sid))
+            named += [email, email.split("@", 1)[0]] if "@" in email else [email]
+            named += [cell(i) for i in otherc]
+            aliases = tuple(dict.fromkeys(a for a in named if a and a != sid))
             extra = {h: cell(i) for i, h in enumerate(header) if i not in (idc, namec) and h}
             students.append(Student(id=sid, name=name, aliases=aliases, extra=extra))
         if not students:

@@ -154,7 +154,7 @@ def _candidates(seqs: Sequence[tuple[str, ...]], threshold: float) -> set[tuple[
     freq = Counter(e for occ in occurrences for e in occ)
     rank = {e: r for r, e in enumerate(sorted(freq, key=lambda e: (freq[e], e)))}
     index: dict[int, list[tuple[int, int]]] = defaultdict(list)  # rank -> (cell, position), shortest first
-    out = set()
+    out: set[tuple[int, int]] = set()
     for u in sorted(range(len(seqs)), key=lambda u: len(seqs[u])):
         n = len(seqs[u])
         shortest = threshold * n / (2 - threshold) - 1e-9
@@ -237,7 +237,10 @@ def flags(subs: Sequence[Sub], template: Sequence[str] | None = None, *, thresho
             near[u] = {r for r, ref in enumerate(ref_views) if _similarity(views[u][2:], ref, threshold)}
         return near[u]
 
-    out, same, groups, at = [], set(), defaultdict(list), {c: u for u, c in enumerate(uniq)}
+    out: list[Flag] = []
+    same: set[tuple[str, str]] = set()
+    groups: dict[tuple[str, object], list[str]] = defaultdict(list)  # ("sha", digest) or ("code", cells)
+    at = {c: u for u, c in enumerate(uniq)}
     for s in subs:  # identical: the same file, or the same code in every cell with an answer of one's own
         if s.sha256 and (answers[s.key] or not s.cells):
             groups["sha", s.sha256].append(s.key)
@@ -262,10 +265,14 @@ def flags(subs: Sequence[Sub], template: Sequence[str] | None = None, *, thresho
     for pair, found in matches.items():
         if pair in same:
             continue
-        used_a, used_b, chosen = set(), set(), []
+        used_a: set[int] = set()
+        used_b: set[int] = set()
+        chosen: list[tuple[int, int]] = []
         for r, ia, ib in sorted(found, key=lambda m: (-m[0], m[1], m[2])):  # one-to-one, best first
             if ia not in used_a and ib not in used_b:
-                used_a.add(ia), used_b.add(ib), chosen.append((ia, ib))
+                used_a.add(ia)
+                used_b.add(ib)
+                chosen.append((ia, ib))
                 ratio = round(r, 4)  # the lowest so far
         chosen.sort()
         out.append(Flag("similar", pair, tuple(chosen), ratio, _note(*pair, chosen, ratio)))

@@ -18,8 +18,13 @@ import json
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from learnkit.grading.gradebook import Gradebook
+
+if TYPE_CHECKING:
+    from learnkit.grading.lateness import Lateness, LatePolicy
+    from learnkit.grading.roster import Roster
 
 MISSING = "missing"
 
@@ -80,7 +85,7 @@ class Entry:
     questions: list[QuestionGrade] = field(default_factory=list)
     counted: bool = True
     others: list[str] = field(default_factory=list)   # the student's other current submissions (same exercise)
-    lateness: object | None = None                    # learnkit.grading.lateness.Lateness
+    lateness: Lateness | None = None
     similar: list[str] = field(default_factory=list)  # similarity notes naming the other student
     flags: list[str] = field(default_factory=list)    # everything an instructor should look at
     cells: list = field(default_factory=list)         # [[cell number, source], ...] of its code cells
@@ -122,16 +127,12 @@ class Standing:
     missing: list = field(default_factory=list)    # (exercise, roster Student) without a submission
     unknown: list[Entry] = field(default_factory=list)  # submissions the roster does not know (roster given)
     similarity: list = field(default_factory=list)  # learnkit.grading.similarity.Flag
-    policy: object | None = None                    # learnkit.grading.lateness.LatePolicy
-    roster: object | None = None                    # learnkit.grading.roster.Roster
+    policy: LatePolicy | None = None
+    roster: Roster | None = None
 
     @property
     def counted(self) -> list[Entry]:
         return [e for e in self.entries if e.counted]
-
-    @property
-    def duplicates(self) -> list[Entry]:
-        return [e for e in self.entries if e.others]
 
     @property
     def not_sandboxed(self) -> list[str]:
@@ -240,7 +241,7 @@ def standing(gb: Gradebook) -> Standing:
         if policy is not None and e.counted:
             e.lateness = policy.assess(e.student, e.submitted)
         for q in e.overridden:
-            if q.override.stale:
+            if q.override is not None and q.override.stale:
                 e.flags.append(f"{q.question}: override made on an earlier submission")
     found = _similarity(entries)
     for e in entries:

@@ -101,7 +101,7 @@ def _settings(cb) -> dict:
     """min_delta, baseline, start_from_epoch and mode of a live EarlyStopping (defaults otherwise)."""
     if cb is None:
         return {}
-    out = {}
+    out: dict[str, float | str] = {}
     facts = callback_facts(cb)
     if facts.min_delta is not None:
         out["min_delta"] = facts.min_delta

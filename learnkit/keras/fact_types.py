@@ -142,7 +142,7 @@ def _decode_model(node, dec: F.Decoder, depth: int):
     facts = dec(node.get("facts"), depth)
     if not isinstance(facts, ModelFacts):
         raise F.MalformedFacts("a model without its facts")
-    n = F._int(node, "ref")
+    n = F.int_field(node, "ref")
     live = dec.live.get(n)
     return dec.remember(node, ModelFact(facts, dec.calls.setdefault(n, {}), None if live is None else _run_model(live, dec.timeout)))
 

@@ -85,7 +85,7 @@ def remembered_models(values: Mapping) -> list[ModelFacts]:
     return found
 
 
-def _judge(facts: ModelFacts, spec: RunSpec, starter) -> str | tuple:
+def _judge(facts: ModelFacts, spec: RunSpec, starter) -> str | tuple[str, bool]:
     """_MATCH, _STARTER, or (message, attempt) for a model that is neither."""
     why = first_difference(facts, spec.layers, spec.input_shape) if spec.layers is not None else None
     if why is None and spec.params is not None and facts.params is not None and facts.params != spec.params:
@@ -128,7 +128,7 @@ def run_of(history, spec: RunSpec, what: str, name: str = "history",
                           "values: keep what fit returns, `{name} = model.fit(...)`, and run the training cell "
                           "again.").format(name=name, actual=describe(history)), attempt=False)
     last = outcomes[-1]  # the latest run with these values
-    if last == _STARTER:
+    if isinstance(last, str):  # _STARTER (a _MATCH never gets here)
         raise Unattempted(_("`{name}` does not come from {what} yet: build it, then run the training cell.").format(
             name=name, what=what))
     why, attempt = last

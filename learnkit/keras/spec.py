@@ -265,7 +265,8 @@ def params_difference(facts: ModelFacts, spec: Sequence[LayerSpec], input_shape)
         else:
             why = _("Layer {i} ({layer}) has {have:,} parameters; it should have {want:,}.").format(**fmt)
         break
-    total = sum(want) if want and None not in want else None
+    known = [w for w in want if w is not None]
+    total = sum(known) if want and len(known) == len(want) else None
     if total is not None and facts.params is not None and facts.params != total:
         text = _("In all, your model has {have:,} parameters; it should have {want:,}.").format(
             have=facts.params, want=total)

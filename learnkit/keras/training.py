@@ -24,7 +24,6 @@ from typing import Callable, Mapping, Sequence
 
 from learnkit.core.compare import describe
 from learnkit.core.numbers import value as number
-from learnkit.core.problem import Incorrect
 from learnkit.i18n import _, _n, gap
 from learnkit.keras.early_stopping import (EarlyStoppingSpec, callback_difference, early_stop_epoch,  # noqa: F401
                                            early_stopping_difference, early_stopping_summary, higher_is_better)
@@ -95,6 +94,7 @@ def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str 
     """None when the compile arguments match ``spec``; else one message (also when not compiled)."""
     if facts is None:
         return _("`{name}` is not compiled yet: call `{name}.compile(...)`.").format(name=name)
+    want: str | None
     if spec.optimizer is not None:
         want = optimizer_class_name(spec.optimizer)
         if _key(facts.optimizer) != _key(want):
@@ -111,13 +111,13 @@ def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str 
         want = canonical_loss(spec.loss)
         if facts.loss != want:
             text = _("`{name}` is compiled with the loss {have}; this question asks for {want} ({spellings}).").format(
-                name=name, have=facts.loss, want=want, spellings=_LOSS_SPELLINGS.get(want, repr(want)))
-            note = _LOSS_NOTES.get((want, facts.loss))
+                name=name, have=facts.loss, want=want, spellings=_LOSS_SPELLINGS.get(want or "", repr(want)))
+            note = _LOSS_NOTES.get((want, facts.loss)) if want is not None and isinstance(facts.loss, str) else None
             return text + (gap(text) + _(note) if note else "")
     loss = facts.loss if isinstance(facts.loss, str) else None
     for metric in spec.metrics:
         want = canonical_metric(metric)
-        if not any(metric_matches(got, want, loss) for got in facts.metrics):
+        if want is None or not any(metric_matches(got, want, loss) for got in facts.metrics):
             have = ", ".join(facts.metrics) or _("none")
             text = _("`{name}` does not report {want} (its metrics: {have}): add metrics=['{spelling}'] to "
                      "compile.").format(name=name, want=want, have=have, spelling=metric)
@@ -195,7 +195,7 @@ def find_key(log: Mapping, key: str) -> str | None:
         if prefix and not k.startswith("val_") or not prefix and k.startswith("val_"):
             continue
         got = canonical_metric(k.removeprefix("val_"))
-        if got == want or (want == "accuracy" and got.endswith("accuracy") and "top_k" not in got):
+        if got == want or (want == "accuracy" and got is not None and got.endswith("accuracy") and "top_k" not in got):
             return k
     return None
 
@@ -330,8 +330,3 @@ def run_difference(history, spec: RunSpec, name: str = "history", cb=None,
             return why
     return None
 
-
-def require(condition_message: str | None) -> None:
-    """Raise ``Incorrect`` with the message if there is one (for check functions)."""
-    if condition_message:
-        raise Incorrect(condition_message)

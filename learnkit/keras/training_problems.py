@@ -147,7 +147,7 @@ class TrainingProblem(Problem):
             why = callback_difference(cb, self.callback, cb_name)
             if why:
                 raise Incorrect(why)
-            if cb.model is None:
+            if getattr(cb, "model", None) is None:  # (callback_difference refused anything but a callback)
                 raise Incorrect(_("`{cb}` was never passed to fit: add callbacks=[{cb}] to model.fit(...).").format(
                     cb=cb_name))
         for var, spec in self.runs.items():
@@ -159,7 +159,7 @@ class TrainingProblem(Problem):
                               "each.").format(vars=", ".join(f"`{v}`" for v in models)))
         if self.callback is not None and self.callback_var:
             target = self.callback_run or list(self.runs)[-1]
-            if cb.model is not models[target]:
+            if getattr(cb, "model", None) is not models[target]:
                 raise Incorrect(_("`{cb}` was last used to train another model than the one behind `{run}`: pass it "
                                   "to that fit with callbacks=[{cb}].").format(cb=cb_name, run=target))
         diagnosis = (self.diagnose(**values) or "") if self.diagnose else ""

@@ -13,11 +13,11 @@ import re
 import secrets
 import shutil
 import subprocess
-import sys
 import tempfile
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, Callable
 
 import nbformat
 from nbclient import NotebookClient
@@ -25,9 +25,11 @@ from nbclient import NotebookClient
 from learnkit.core.exercise import BrokenChecker, UnknownExercise, load_exercise
 from learnkit.core.result import Result, RunStatus, Status
 from learnkit.runner import scratch
+from learnkit.runner.manager import kernel_manager, stop_kernel
 from learnkit.runner.verdicts import judge_facts, unjudged
 
 EXERCISE_IMPORT = re.compile(r"^\s*from\s+checkers\.([\w.]+)\s+import", re.M)
+DISPLAYS = frozenset({"execute_result", "display_data", "update_display_data"})  # may carry a display id
 TRUNCATED = "[learnkit: output truncated: the notebook printed more than {mb:g} MB; the rest was dropped]\n"
 
 
@@ -143,6 +145,7 @@ class CappedClient(NotebookClient):
         used = self.output_bytes
         if not self._over(msg.get("content", {})):
             return super().output(outs, msg, display_id, cell_index)
+        assert self.max_output_bytes is not None  # (over a budget: there is one)
         room = self.max_output_bytes - used
         if msg["msg_type"] == "stream" and room > 0 and not self._noticed:  # keep the head of a huge print
             head = {**msg, "content": {**msg["content"], "text": str(msg["content"].get("text", ""))[:room]}}
@@ -157,9 +160,17 @@ class CappedClient(NotebookClient):
                                                evalue=str(c.get("evalue", ""))[:1000], traceback=[]))
         return None
 
-    def _update_display_id(self, display_id, msg):
-        if not self._over(msg.get("content", {})):
-            super()._update_display_id(display_id, msg)
+    def process_message(self, msg, cell, cell_index):
+        """Past the budget, a message that names a display id updates no earlier output: it goes on
+        without its display id (an ``update_display_data`` is then dropped, any other output is
+        dropped or noted by ``output``)."""
+        content = msg.get("content") or {}
+        transient = content.get("transient") or {}
+        if (transient.get("display_id") and msg.get("msg_type") in DISPLAYS
+                and self._over(content)):
+            msg = {**msg, "content": {**content, "transient": {k: v for k, v in transient.items()
+                                                                if k != "display_id"}}}
+        return super().process_message(msg, cell, cell_index)
 
 
 class _QuietAbandonedPolls(logging.Filter):
@@ -180,32 +191,6 @@ def _cell_numbers(nb: nbformat.NotebookNode, tracker_cells: dict[str, int]) -> d
     numbers to the notebook's own 1-based cell numbers (markdown cells included)."""
     executed = [i for i, c in enumerate(nb.cells, 1) if c.cell_type == "code" and c.source.strip()]
     return {q: executed[k - 2] for q, k in tracker_cells.items() if 0 <= k - 2 < len(executed)}
-
-
-def _kernel_manager(env: dict, sandbox=None):
-    """A kernel running *this* interpreter (not whatever 'python3' a user spec names).
-
-    Async, like nbclient's default: with a blocking client a dead kernel hangs the iopub wait.
-    ``sandbox``: a ``learnkit.runner.sandbox.Sandbox``: the kernel starts inside it (bwrap) and
-    talks over ipc sockets in its private folder; interrupts go by message (no signal crosses bwrap).
-    """
-    from jupyter_client.kernelspec import KernelSpecManager
-    from jupyter_client.manager import AsyncKernelManager
-
-    spec_dir = Path(tempfile.mkdtemp(prefix="learnkit-kspec-", dir=scratch.root()))
-    (spec_dir / "learnkit").mkdir()
-    (spec_dir / "learnkit" / "kernel.json").write_text(json.dumps({
-        "argv": sandbox.kernel_command() if sandbox is not None else
-        [sys.executable, "-m", "ipykernel_launcher", "-f", "{connection_file}"],
-        "display_name": "learnkit", "language": "python",
-        **({"interrupt_mode": "message"} if sandbox is not None else {})}))
-    ksm = KernelSpecManager(kernel_dirs=[str(spec_dir)], ensure_native_kernel=False)
-    km = AsyncKernelManager(kernel_name="learnkit", kernel_spec_manager=ksm)
-    if sandbox is not None:
-        sandbox.configure(km)
-    else:  # not a mkstemp file in the temp folder (jupyter_client's default): it would outlive a killed grader
-        km.connection_file = str(spec_dir / "connection.json")
-    return km, spec_dir
 
 
 def kernel_env(env: dict | None, work: Path, keras_backend: str | None = None) -> dict:
@@ -255,7 +240,7 @@ def _data_error(cell_errors: list[dict]) -> str:
 
 def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict | None = None,
                  cell_timeout: float = 600, timeout: float | None = None, exercise: str | None = None,
-                 keras_backend: str | None = None, on_kernel_start=None,
+                 keras_backend: str | None = None, on_kernel_start: Callable[[Any], Any] | None = None,
                  nb: nbformat.NotebookNode | None = None, max_output_bytes: int | None = None,
                  kernel=None, sandbox=None) -> NotebookRun:
     """Run every cell (continuing after student errors) and collect the tracked verdicts.
@@ -317,11 +302,12 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
             return cell_timeout
         return max(1, min(cell_timeout, int(deadline - time.monotonic()) + 1))
 
-    km, spec_dir = (kernel.km, kernel.spec_dir) if kernel is not None else _kernel_manager(kenv, sandbox)
+    km, spec_dir = (kernel.km, kernel.spec_dir) if kernel is not None else kernel_manager(kenv, sandbox)
     client = CappedClient(nb, km=km, timeout_func=cell_budget, allow_errors=True, shutdown_kernel="immediate",
                           resources={"metadata": {"path": str(cwd or Path(path).parent)}},
                           record_timing=False, max_output_bytes=max_output_bytes)
-    watcher, current = None, 0
+    watcher: Any = None  # what on_kernel_start returned: stop() and reason
+    current = 0
     try:
         with client.setup_kernel(env=kenv, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL):
             if on_kernel_start is not None:
@@ -347,16 +333,14 @@ def run_notebook(path: str | Path, *, cwd: str | Path | None = None, env: dict |
     except Exception as e:  # nbclient/zmq trouble: report, never crash the batch
         run.status, run.reason = RunStatus.ERROR, f"{type(e).__name__}: {e}".replace("\n", " ")[:300]
     finally:
-        try:  # we own the kernel manager, so nbclient leaves the kernel alive: stop it ourselves
-            if client.km is not None:
-                client._cleanup_kernel()
-        except Exception:
-            pass
+        if client.km is not None:  # we own the kernel manager, so nbclient leaves the kernel alive
+            stop_kernel(client.km, client.kc)
         if watcher is not None:
             watcher.stop()
         shutil.rmtree(spec_dir, ignore_errors=True)
-    if watcher is not None and getattr(watcher, "reason", ""):
-        run.status, run.reason = RunStatus.KILLED, watcher.reason
+    killed_because = str(getattr(watcher, "reason", "") or "") if watcher is not None else ""
+    if killed_because:
+        run.status, run.reason = RunStatus.KILLED, killed_because
 
     nb.cells.pop(0)
     run.notebook = nb

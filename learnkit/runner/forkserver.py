@@ -48,15 +48,17 @@ class ForkServer:
         self.proc = subprocess.Popen([sys.executable, "-m", "learnkit.runner.forkserver"], env=env, cwd=cwd,
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL,
                                      text=True, bufsize=1, start_new_session=True)
+        assert self.proc.stdin is not None and self.proc.stdout is not None  # (pipes, asked for above)
+        self.stdin, self.stdout = self.proc.stdin, self.proc.stdout
         self.lock = threading.Lock()
-        self.proc.stdin.write(json.dumps({"preload": self.preload}) + "\n")
-        self.proc.stdin.flush()
+        self.stdin.write(json.dumps({"preload": self.preload}) + "\n")
+        self.stdin.flush()
         self._read(timeout)  # the server answers once its imports are done
         self.pid = self.proc.pid
 
     def _read(self, timeout: float) -> dict:
         box: list = []
-        reader = threading.Thread(target=lambda: box.append(self.proc.stdout.readline()), daemon=True)
+        reader = threading.Thread(target=lambda: box.append(self.stdout.readline()), daemon=True)
         reader.start()
         reader.join(timeout)
         if not box or not box[0]:
@@ -70,9 +72,9 @@ class ForkServer:
         with self.lock:
             if self.proc.poll() is not None:
                 raise ForkServerError(f"the kernel fork server has exited (code {self.proc.returncode})")
-            self.proc.stdin.write(json.dumps({"connection_file": connection_file, "env": env, "cwd": cwd,
+            self.stdin.write(json.dumps({"connection_file": connection_file, "env": env, "cwd": cwd,
                                               "sandbox": sandbox}) + "\n")
-            self.proc.stdin.flush()
+            self.stdin.flush()
             answer = self._read(timeout)
         if "pid" not in answer:
             raise ForkServerError(answer.get("error", "the fork server could not start a kernel"))
@@ -84,7 +86,7 @@ class ForkServer:
     def close(self) -> None:
         """Stop the server (kernels it forked notice their parent is gone and exit; the pool kills them)."""
         try:
-            self.proc.stdin.close()
+            self.stdin.close()
         except Exception:
             pass
         try:
@@ -104,15 +106,17 @@ class ForkedProcess:
     def __init__(self, pid: int):
         self.pid = pid
         self.returncode: int | None = None
+        self._proc: psutil.Process | None = None
         try:
             self._proc = psutil.Process(pid)
         except psutil.Error:
-            self._proc, self.returncode = None, -signal.SIGKILL
+            self.returncode = -signal.SIGKILL
 
     def poll(self) -> int | None:
         if self.returncode is None:
             try:
-                gone = not self._proc.is_running() or self._proc.status() == psutil.STATUS_ZOMBIE
+                gone = (self._proc is None or not self._proc.is_running()
+                        or self._proc.status() == psutil.STATUS_ZOMBIE)
             except psutil.Error:
                 gone = True
             if gone:
@@ -121,14 +125,14 @@ class ForkedProcess:
 
     def wait(self, timeout: float | None = None) -> int:
         deadline = None if timeout is None else time.monotonic() + timeout
-        while self.poll() is None:
+        while (code := self.poll()) is None:
             if deadline is not None and time.monotonic() > deadline:
-                raise subprocess.TimeoutExpired(str(self.pid), timeout)
+                raise subprocess.TimeoutExpired(str(self.pid), timeout or 0.0)
             time.sleep(0.05)
-        return self.returncode
+        return code
 
     def send_signal(self, signum: int) -> None:
-        if self.poll() is None:
+        if self.poll() is None and self._proc is not None:
             try:
                 self._proc.send_signal(signum)
             except psutil.Error:
@@ -151,9 +155,11 @@ class ForkProvisioner(LocalProvisioner):
         connection_file = cmd[cmd.index("-f") + 1]
         env = dict(kwargs.get("env") or os.environ)
         cwd = str(kwargs.get("cwd") or os.getcwd())
+        if self.server is None:
+            raise ForkServerError("no fork server to launch the kernel with")
         pid = self.server.spawn(connection_file, env, cwd,
                                 sandbox=self.sandbox.to_dict() if self.sandbox is not None else None)
-        self.process = ForkedProcess(pid)
+        self.process = ForkedProcess(pid)  # type: ignore[assignment]  # a Popen by the surface jupyter_client uses
         self.pid, self.pgid = pid, pid  # the kernel calls setsid(): its own process group
         self.cwd = cwd
         return self.connection_info

@@ -29,6 +29,8 @@ import sys
 import threading
 from dataclasses import dataclass, field
 
+from learnkit.i18n import _n
+
 RESERVE_MB = 512  # per kernel, for the CUDA context (or a tenth of its share, if that is less)
 
 
@@ -131,8 +133,10 @@ def describe(workers: int, memory_mb: float | None = None, found: list[Gpu] | No
     for i in range(max(1, workers)):
         e = slot_env(i, workers, memory_mb, found)
         per.setdefault(e["CUDA_VISIBLE_DEVICES"], []).append(e["LEARNKIT_GPU_MEMORY_MB"])
-    return "GPU: " + "; ".join(f"GPU {g} ({next(x.memory_mb for x in found if str(x.index) == g)} MB): "
-                               f"{len(mbs)} kernel(s) of {mbs[0]} MB" for g, mbs in per.items())
+    return "GPU: " + "; ".join(
+        f"GPU {g} ({next(x.memory_mb for x in found if str(x.index) == g)} MB): "
+        + _n("{n} kernel of {mb} MB", "{n} kernels of {mb} MB", len(mbs)).format(n=len(mbs), mb=mbs[0])
+        for g, mbs in per.items())
 
 
 def apply(env: dict, slot_vars: dict) -> dict:
@@ -208,14 +212,15 @@ class _AfterTensorflowImport:
             return None
         if self in sys.meta_path:
             sys.meta_path.remove(self)  # once, and not while looking the module up below
+        import importlib.abc
         import importlib.util
         spec = importlib.util.find_spec(name)
-        loader = getattr(spec, "loader", None)
-        if loader is None or not hasattr(loader, "exec_module"):
+        if spec is None or spec.loader is None or not hasattr(spec.loader, "exec_module"):
             return spec
+        loader = spec.loader
         exec_module, mb = loader.exec_module, self.mb
 
-        class _Loader:
+        class _Loader(importlib.abc.Loader):  # tensorflow's own loader, plus the limit
             def __getattr__(self, attr):
                 return getattr(loader, attr)
 

@@ -153,7 +153,7 @@ def _signature(fn, depth: int = 0, seen: set | None = None):
         return ("fn", id(fn))
     seen.add(id(fn))
     g = fn.__globals__
-    parts = [("fn", id(fn), id(fn.__code__))]
+    parts: list[object] = [("fn", id(fn), id(fn.__code__))]
     for name in sorted(_code_names(fn.__code__)):
         if name in g:
             parts.append((name, _state(g[name], depth, seen)))

@@ -20,9 +20,21 @@ import importlib
 import json
 import os
 import time
+from dataclasses import dataclass
 
 MAX_FACTS_BYTES = 48 << 20   # the whole facts file; past it the tracker stops writing and says so
 MAX_LINE_BYTES = 16 << 20    # one cell's line
+
+
+@dataclass
+class _State:
+    """What the tracker of one kernel keeps between cells."""
+    cell: int = 0                  # cells run so far
+    t0: float | None = None        # when the running cell started
+    compute: float = 0.0           # seconds spent in cells
+    bytes: int = 0                 # written to the facts file
+    full: bool = False             # the facts file reached its cap: nothing more is written
+    context: str | None = None     # digest of the last context written
 
 
 def install(ticket_path: str) -> None:
@@ -43,31 +55,31 @@ def install(ticket_path: str) -> None:
     ns = shell.user_ns
     exercise = importlib.import_module("checkers." + ticket["exercise"]).exercise
     problems = [(q, v.problem) for q, v in exercise.views.items()]
-    callbacks = list(binder._cell_callbacks)  # e.g. the history log of learnkit.keras.history_log
+    callbacks = binder.cell_callbacks()  # e.g. the history log of learnkit.keras.history_log
     path = ticket["facts"]
-    state = {"cell": 0, "t0": None, "compute": 0.0, "bytes": 0, "full": False, "context": None}
+    state = _State()
     last: dict[str, str] = {}
     calls = CallCache()  # student functions run in short-lived children, once per distinct state
 
     def emit(line: dict) -> None:
         text = json.dumps(line, allow_nan=False, separators=(",", ":"))
-        if len(text) > MAX_LINE_BYTES or state["bytes"] + len(text) > MAX_FACTS_BYTES:
+        if len(text) > MAX_LINE_BYTES or state.bytes + len(text) > MAX_FACTS_BYTES:
             text = json.dumps({"cell": line["cell"], "overflow": True})
-            state["full"] = True
+            state.full = True
         with open(path, "a", encoding="utf-8") as f:
             f.write(text + "\n")
-        state["bytes"] += len(text) + 1
+        state.bytes += len(text) + 1
 
     def before_cell(*_args) -> None:
-        state["t0"] = time.perf_counter()
+        state.t0 = time.perf_counter()
 
     def after_cell(*_args) -> None:
         started = time.perf_counter()
-        if state["t0"] is not None:
-            state["compute"] += started - state["t0"]
-            state["t0"] = None
-        state["cell"] += 1
-        if state["full"]:
+        if state.t0 is not None:
+            state.compute += started - state.t0
+            state.t0 = None
+        state.cell += 1
+        if state.full:
             return
         for cb in callbacks:
             try:
@@ -84,11 +96,11 @@ def install(ticket_path: str) -> None:
             digest = hashlib.sha256(text.encode()).hexdigest()
             if last.get(q) != digest:
                 last[q], changed[q] = digest, f
-        line = {"cell": state["cell"], "compute": round(state["compute"], 4), "facts": changed}
+        line = {"cell": state.cell, "compute": round(state.compute, 4), "facts": changed}
         context = factlib.collect_context()
         digest = hashlib.sha256(json.dumps(context, sort_keys=True).encode()).hexdigest()
-        if digest != state["context"]:
-            state["context"], line["context"] = digest, context
+        if digest != state.context:
+            state.context, line["context"] = digest, context
         line["collect"] = round(time.perf_counter() - started, 4)
         emit(line)
 

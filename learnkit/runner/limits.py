@@ -107,6 +107,8 @@ class KernelWatch:
 
     def _loop(self) -> None:
         while not self._stop.wait(self.interval):
+            if self._proc is None:
+                return
             rss, procs = tree_rss(self._proc)
             if procs:
                 self._procs = procs

@@ -25,10 +25,16 @@ import time
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from jupyter_core.utils import run_sync
 
 from learnkit.runner import scratch
+
+if TYPE_CHECKING:
+    from jupyter_client.manager import AsyncKernelManager
+
+    from learnkit.runner.sandbox import Sandbox
 
 # run silently in a fresh dict: the user namespace stays untouched; a module that fails is skipped
 WARMUP = "exec(\"import importlib\\nfor n in {names!r}:\\n    try:\\n        importlib.import_module(n)\\n    except BaseException:\\n        pass\", {{}})"
@@ -39,12 +45,12 @@ MAX_FAILURES = 2
 @dataclass
 class PreparedKernel:
     """A started kernel (``km``) in its own working folder (``work``), imports done, not used yet."""
-    km: object
+    km: AsyncKernelManager
     spec_dir: Path
     work: Path
     env: dict
     pid: int | None = None
-    sandbox: object = None  # a learnkit.runner.sandbox.Sandbox (its folders are removed with the kernel)
+    sandbox: Sandbox | None = None  # its folders are removed with the kernel
 
     def host_path(self, path) -> Path:
         """Where the grader writes ``path`` of the kernel's working folder (inside a sandbox: its own tmpfs)."""
@@ -61,14 +67,8 @@ class PreparedKernel:
 
     def discard(self) -> None:
         """Stop the kernel and remove its folders (a kernel nobody used)."""
-        try:
-            run_sync(self.km.shutdown_kernel)(now=True)
-        except Exception:
-            pass
-        try:
-            run_sync(self.km.cleanup_resources)()
-        except Exception:
-            pass
+        from learnkit.runner.manager import stop_kernel
+        stop_kernel(self.km)
         shutil.rmtree(self.spec_dir, ignore_errors=True)
         shutil.rmtree(self.work, ignore_errors=True)
         if self.sandbox is not None:
@@ -148,7 +148,6 @@ class KernelPool:
         self.startup_timeout = startup_timeout
         self.prefix = prefix
         self.started = 0
-        self.handed = 0
         self.errors: list[str] = []
         self._ready: list[PreparedKernel] = []
         self._preparing = 0
@@ -196,7 +195,7 @@ class KernelPool:
     def prepare(self) -> PreparedKernel:
         """Start one kernel and run the silent import cell (in the calling thread)."""
         from learnkit.runner.limits import kernel_pid
-        from learnkit.runner.execute import _kernel_manager
+        from learnkit.runner.manager import kernel_manager
 
         box = None
         if self.sandbox is not None:
@@ -205,7 +204,7 @@ class KernelPool:
         work = box.work if box is not None else Path(tempfile.mkdtemp(prefix=self.prefix, dir=scratch.root()))
         work.mkdir(exist_ok=True)
         env = self.env_for(work)
-        km, spec_dir = _kernel_manager(env, box)
+        km, spec_dir = kernel_manager(env, box)
         pk = PreparedKernel(km=km, spec_dir=spec_dir, work=work, env=env, sandbox=box)
         if self.server is not None:
             from learnkit.runner.forkserver import ForkProvisioner
@@ -251,8 +250,6 @@ class KernelPool:
                 pk = self._ready.pop(0)
                 self._cond.notify_all()
             if pk.alive():
-                with self._cond:
-                    self.handed += 1
                 return pk
             pk.discard()  # died while waiting (e.g. killed from outside): prepare another
             with self._cond:

@@ -302,6 +302,7 @@ def enter(spec: dict) -> None:
     libc = _libc()
     holder = subprocess.Popen(spec["holder"], stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
                               stderr=subprocess.PIPE, env={"PATH": "/usr/bin:/bin"})
+    assert holder.stdout is not None and holder.stderr is not None  # (pipes, asked for above)
     try:
         ready, _, _ = select.select([holder.stdout], [], [], 20)
         line = holder.stdout.readline() if ready else b""

@@ -198,7 +198,7 @@ def terminate_as_interrupt(signals=(signal.SIGTERM,)):
     if threading.current_thread() is not threading.main_thread():
         yield
         return
-    fired = []
+    fired: list[int] = []
 
     def handler(signum, _frame):
         if fired:

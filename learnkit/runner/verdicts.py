@@ -144,7 +144,7 @@ def _histories(context: dict, judged: Judged) -> list[dict]:
     return out
 
 
-def unjudged(exercise, status: Status, reason: str, results: dict[str, Result]) -> dict[str, Result]:
+def unjudged(exercise, status: Status | None, reason: str, results: dict[str, Result]) -> dict[str, Result]:
     """Questions never judged (or only unattempted) get the run's fate (timeout, killed, error) and
     its reason when it ended badly; in a run that ended well, a question never judged is unattempted."""
     out = dict(results)

@@ -23,8 +23,8 @@ from __future__ import annotations
 
 from learnkit.core.facts.calls import (FunctionFact, LiveCall, Swapped, call_key, exception_class,  # noqa: F401
                                        exception_name, quietly, run_in_process, seconds_text, swap_key, timed_out,
-                                       timeout_message, _raise_recorded)
-from learnkit.core.facts.decode import Decoder, _int, _list, _str  # noqa: F401
+                                       timeout_message, raise_recorded)
+from learnkit.core.facts.decode import Decoder, int_field, list_field, str_field  # noqa: F401
 from learnkit.core.facts.encode import Encoder  # noqa: F401
 from learnkit.core.facts.limit import (DEFAULT_CALL_TIMEOUT, CallTimeout, interrupts_deferred,  # noqa: F401
                                        time_limit)

@@ -9,7 +9,7 @@ from typing import Callable
 
 import numpy as np
 
-from learnkit.core.facts.decode import _BUILTIN_DECODERS, Decoder, _int, _str
+from learnkit.core.facts.decode import _BUILTIN_DECODERS, Decoder, int_field, str_field
 from learnkit.core.facts.encode import Encoder
 from learnkit.core.facts.limit import DEFAULT_CALL_TIMEOUT, CallTimeout, interrupts_deferred, time_limit
 from learnkit.core.facts.schema import MAX_PARAMS, FactMissing, MalformedFacts, StudentTimeout
@@ -56,7 +56,7 @@ def timeout_message(name: str, seconds: float | None) -> str:
     return _("`{name}(…)` did not return within {seconds} s.").format(name=name, seconds=seconds_text(seconds))
 
 
-def _raise_recorded(outcome: dict, fn_name: str = "the function"):
+def raise_recorded(outcome: dict, fn_name: str = "the function"):
     name = outcome.get("raised")
     message = outcome.get("message") if isinstance(outcome.get("message"), str) else ""
     if outcome.get("timeout") is not None:
@@ -213,7 +213,7 @@ class FunctionFact:
         if "after" in outcome:
             _apply_after(args, kwargs, Decoder()(outcome["after"]))
         if "raised" in outcome or "timeout" in outcome:
-            _raise_recorded(outcome, self.__name__)
+            raise_recorded(outcome, self.__name__)
         return Decoder()(outcome.get("result"))
 
     def __repr__(self) -> str:
@@ -233,10 +233,11 @@ def quietly():
         yield
 
 
-def timed_out(fn, seconds: float) -> dict:
-    """The record of a call that ran past its limit."""
+def timed_out(fn, seconds: float | None) -> dict:
+    """The record of a call that ran past its limit of ``seconds`` (None: the limit was not known)."""
     name = getattr(fn, "__name__", "the function")
-    return {"timeout": seconds, "message": f"`{name}(…)` did not return within {seconds_text(seconds)} s"}
+    within = f"within {seconds_text(seconds)} s" if seconds is not None else "in time"
+    return {"timeout": seconds if seconds is not None else 0.0, "message": f"`{name}(…)` did not return {within}"}
 
 
 def run_in_process(fn, args: tuple, kwargs: dict, timeout: float | None = DEFAULT_CALL_TIMEOUT) -> dict:
@@ -266,10 +267,10 @@ def run_in_process(fn, args: tuple, kwargs: dict, timeout: float | None = DEFAUL
 
 
 def _decode_function(node, dec, depth):
-    n = _int(node, "ref")
+    n = int_field(node, "ref")
     live = dec.live.get(n)
     run = dec.runner or run_in_process
-    fact = FunctionFact(_str(node, "name", 100), bool(node.get("blank")), dec.calls.setdefault(n, {}),
+    fact = FunctionFact(str_field(node, "name", 100), bool(node.get("blank")), dec.calls.setdefault(n, {}),
                         None if live is None else LiveCall(live, run, dec.timeout), _parameters(node))
     return dec.remember(node, fact)
 

@@ -37,7 +37,7 @@ class Decoder:
             raise MalformedFacts("too many items")
 
     def remember(self, node: dict, obj):
-        self.objects[_int(node, "ref")] = obj
+        self.objects[int_field(node, "ref")] = obj
         return obj
 
     def __call__(self, node, depth: int = 0):
@@ -57,7 +57,7 @@ class Decoder:
             raise MalformedFacts(f"unexpected node {type(node).__name__}")
         tag = node["$t"]
         if tag == "ref":
-            n = _int(node, "ref")
+            n = int_field(node, "ref")
             if n not in self.objects:
                 raise MalformedFacts(f"reference {n} before its object")
             return self.objects[n]
@@ -68,21 +68,24 @@ class Decoder:
         return decode(node, self, depth + 1)
 
 
-def _int(node: dict, key: str) -> int:
+def int_field(node: dict, key: str) -> int:
+    """``node[key]``, a non-negative int below 10**9 (else ``MalformedFacts``)."""
     v = node.get(key)
     if not isinstance(v, int) or isinstance(v, bool) or not 0 <= v < 10**9:
         raise MalformedFacts(f"bad {key}")
     return v
 
 
-def _list(node: dict, key: str) -> list:
+def list_field(node: dict, key: str) -> list:
+    """``node[key]``, a list (else ``MalformedFacts``)."""
     v = node.get(key)
     if not isinstance(v, list):
         raise MalformedFacts(f"bad {key}")
     return v
 
 
-def _str(node: dict, key: str, limit: int = 300) -> str:
+def str_field(node: dict, key: str, limit: int = 300) -> str:
+    """``node[key]``, a string of at most ``limit`` characters (else ``MalformedFacts``)."""
     v = node.get(key)
     if not isinstance(v, str) or len(v) > limit:
         raise MalformedFacts(f"bad {key}")
@@ -90,10 +93,10 @@ def _str(node: dict, key: str, limit: int = 300) -> str:
 
 
 def _decode_array(node, dec: Decoder, depth: int):
-    dtype = _str(node, "dtype", 8)
+    dtype = str_field(node, "dtype", 8)
     if not _DTYPE.match(dtype):
         raise MalformedFacts(f"dtype {dtype!r} not allowed")
-    shape = _list(node, "shape")
+    shape = list_field(node, "shape")
     if len(shape) > 32 or not all(isinstance(d, int) and not isinstance(d, bool) and 0 <= d < 2**40 for d in shape):
         raise MalformedFacts("bad shape")
     dt = np.dtype(dtype)
@@ -102,7 +105,7 @@ def _decode_array(node, dec: Decoder, depth: int):
     if dec.bytes > MAX_ARRAY_BYTES:
         raise MalformedFacts("arrays too large")
     try:
-        raw = base64.b64decode(_str(node, "b64", 4 * MAX_ARRAY_BYTES // 3 + 8), validate=True)
+        raw = base64.b64decode(str_field(node, "b64", 4 * MAX_ARRAY_BYTES // 3 + 8), validate=True)
     except ValueError:  # binascii.Error
         raise MalformedFacts("array data is not base64") from None
     if len(raw) != size * dt.itemsize:
@@ -111,8 +114,8 @@ def _decode_array(node, dec: Decoder, depth: int):
 
 
 def _decode_object_array(node, dec: Decoder, depth: int):
-    shape = _list(node, "shape")
-    values = [dec(v, depth) for v in _list(node, "v")]
+    shape = list_field(node, "shape")
+    values = [dec(v, depth) for v in list_field(node, "v")]
     if not all(isinstance(d, int) and d >= 0 for d in shape) or math.prod(shape) != len(values):
         raise MalformedFacts("object array does not match its shape")
     out = np.empty(len(values), dtype=object)
@@ -127,7 +130,7 @@ def _decode_scalar(node, dec: Decoder, depth: int):
 
 
 def _decode_float(node, dec, depth):
-    v = _str(node, "v", 8)
+    v = str_field(node, "v", 8)
     if v not in ("nan", "inf", "-inf"):
         raise MalformedFacts("bad float")
     return float(v)
@@ -135,7 +138,7 @@ def _decode_float(node, dec, depth):
 
 def _decode_dict(node, dec, depth):
     out = {}
-    for pair in _list(node, "v"):
+    for pair in list_field(node, "v"):
         if not isinstance(pair, list) or len(pair) != 2:
             raise MalformedFacts("bad dict item")
         key = dec(pair[0], depth)
@@ -148,7 +151,7 @@ def _decode_dict(node, dec, depth):
 
 
 def _decode_set(node, dec, depth):
-    items = [dec(v, depth) for v in _list(node, "v")]
+    items = [dec(v, depth) for v in list_field(node, "v")]
     try:
         return set(items)
     except TypeError:
@@ -156,7 +159,7 @@ def _decode_set(node, dec, depth):
 
 
 def _decode_dataclass(node, dec, depth):
-    cls = _DATACLASSES.get(_str(node, "cls"))
+    cls = _DATACLASSES.get(str_field(node, "cls"))
     fields = node.get("v")
     if cls is None or not isinstance(fields, dict):
         raise MalformedFacts("unknown record kind")
@@ -180,8 +183,8 @@ def _decode_pandas_series(node, dec, depth):
 
 def _decode_pandas_frame(node, dec, depth):
     import pandas as pd
-    columns = [dec(c, depth) for c in _list(node, "columns")]
-    data = [dec(d, depth) for d in _list(node, "data")]
+    columns = [dec(c, depth) for c in list_field(node, "columns")]
+    data = [dec(d, depth) for d in list_field(node, "data")]
     index = dec(node.get("index"), depth)
     if len(columns) != len(data) or not isinstance(index, np.ndarray) \
             or any(not isinstance(d, np.ndarray) or d.shape != index.shape for d in data):
@@ -192,7 +195,7 @@ def _decode_pandas_frame(node, dec, depth):
 
 
 def _decode_opaque(node, dec, depth):
-    return opaque(_str(node, "type", 100), _str(node, "text", 400))
+    return opaque(str_field(node, "type", 100), str_field(node, "text", 400))
 
 
 def _decode_blank(node, dec, depth):
@@ -201,8 +204,8 @@ def _decode_blank(node, dec, depth):
 
 
 _BUILTIN_DECODERS: dict[str, Callable] = {
-    "float": _decode_float, "list": lambda n, d, k: [d(v, k) for v in _list(n, "v")],
-    "tuple": lambda n, d, k: tuple(d(v, k) for v in _list(n, "v")), "set": _decode_set, "dict": _decode_dict,
+    "float": _decode_float, "list": lambda n, d, k: [d(v, k) for v in list_field(n, "v")],
+    "tuple": lambda n, d, k: tuple(d(v, k) for v in list_field(n, "v")), "set": _decode_set, "dict": _decode_dict,
     "nd": _decode_array, "ndo": _decode_object_array, "np": _decode_scalar, "dc": _decode_dataclass,
     "series": _decode_pandas_series, "df": _decode_pandas_frame, "opaque": _decode_opaque, "blank": _decode_blank,
 }

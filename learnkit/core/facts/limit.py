@@ -24,6 +24,7 @@ from __future__ import annotations
 import signal
 import threading
 import time
+from typing import Literal
 
 DEFAULT_CALL_TIMEOUT = 5.0   # seconds one call of student code may take, unless the problem says otherwise
 REFIRE = 0.5                 # seconds between further alarms once the limit has passed
@@ -69,7 +70,7 @@ class time_limit:
             _active.append(self)
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> Literal[False]:  # exceptions pass through
         if not self._armed:
             return False
         self._armed = False  # from here on the handler only notes the alarm
@@ -103,7 +104,7 @@ class interrupts_deferred:
             self._previous, self._installed = _handler(previous), True
         return self
 
-    def __exit__(self, *exc) -> bool:
+    def __exit__(self, *exc) -> Literal[False]:  # exceptions pass through
         if not self._installed:
             return False
         signal.signal(signal.SIGINT, self._previous)
