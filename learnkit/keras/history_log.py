@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import sys
 import weakref
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any, Mapping
 
 from learnkit.core import facts as factlib
@@ -67,8 +67,15 @@ def _signature(d) -> tuple:
         return ()
 
 
+@dataclass(slots=True)
 class _Record:
-    __slots__ = ("ref", "name", "history", "params", "model", "sig")
+    """One History the log has seen: its object (weakly), its name, copies of what it held."""
+    ref: Any = None
+    name: str = ""
+    history: dict = field(default_factory=dict)
+    params: dict = field(default_factory=dict)
+    model: Any = None
+    sig: tuple = ()
 
 
 class HistoryLog:
