@@ -92,8 +92,9 @@ def build_zip(exercise: str, out: Path, *, wheel: Path | None = None, pip: str |
             info.external_attr = 0o100755 << 16  # executable, as Gradescope wants them
             info.compress_type = zipfile.ZIP_DEFLATED
             z.writestr(info, text)
-        z.writestr(zipfile.ZipInfo(CONFIG, date_time=(2020, 1, 1, 0, 0, 0)),
-                   json.dumps(settings.__dict__, indent=1) + "\n")
+        info = zipfile.ZipInfo(CONFIG, date_time=(2020, 1, 1, 0, 0, 0))
+        info.external_attr = 0o100644 << 16
+        z.writestr(info, json.dumps(settings.__dict__, indent=1) + "\n")
         if wheel is not None:
             z.write(wheel, wheel.name)
     return Path(out)
