@@ -45,7 +45,8 @@ def out(tmp_path):
               q("q_2", "timeout", 0, 2, "cell 7 ran longer than the cell time limit of 60 s")],
              status="timeout", reason="cell 7 ran longer than the cell time limit of 60 s")
         _run(gb, "subs/zed.ipynb", "zed", [q("q_1", "correct", 1, 1), q("q_2", "correct", 2, 2)])
-        gb.set_override("12345", EX, "q_2", 1.5, "right idea, wrong rate", "prof", "sha-12345-subs/doejane_12345_1_ex5.ipynb")
+        gb.set_override("12345", EX, "q_2", 1.5, "right idea, wrong rate", "prof",
+                        "sha-12345-subs/doejane_12345_1_ex5.ipynb")
     return tmp_path
 
 

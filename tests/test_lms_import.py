@@ -15,7 +15,6 @@ How the expected points were confirmed (once, in a separate venv: ``python -m ve
 """
 from __future__ import annotations
 
-import json
 import os
 import shutil
 import subprocess
@@ -147,3 +146,12 @@ def test_otter_assignment_gets_otters_points(graded):
     assert wrong.points == 4
     assert [q.points for q in wrong.questions] == [1, 0, 0, 1, 2]  # double(2) == 4 even so
     assert all(e.sandboxed for e in graded.values())
+
+
+def test_a_cell_in_another_language_is_reported_not_carried(tmp_path):
+    nb = nbformat.read(HERE / "nbgrader_squares.ipynb", as_version=4)
+    nb.cells.insert(1, nbformat.v4.new_code_cell("%%bash\necho hello"))
+    nbformat.write(nb, tmp_path / "mixed.ipynb")
+    report = import_assignment("nbgrader", tmp_path / "mixed.ipynb", root=tmp_path)
+    assert "cell 2 (code): written in another language (%%bash); left out" in report.not_carried
+    assert "echo hello" not in (tmp_path / "notebooks" / "imported" / "mixed.py").read_text()

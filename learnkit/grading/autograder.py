@@ -87,7 +87,8 @@ def build_zip(exercise: str, out: Path, *, wheel: Path | None = None, pip: str |
     settings = settings or Settings(exercise)
     spec = pip or f"learnkit=={__version__}"
     with atomic_open(out, "wb") as f, zipfile.ZipFile(f, "w", zipfile.ZIP_DEFLATED) as z:
-        for name, text in (("setup.sh", SETUP % {"pip": shlex.quote(spec)}), ("run_autograder", RUN % {"config": CONFIG})):
+        scripts = (("setup.sh", SETUP % {"pip": shlex.quote(spec)}), ("run_autograder", RUN % {"config": CONFIG}))
+        for name, text in scripts:
             info = zipfile.ZipInfo(name, date_time=(2020, 1, 1, 0, 0, 0))
             info.external_attr = 0o100755 << 16  # executable, as Gradescope wants them
             info.compress_type = zipfile.ZIP_DEFLATED

@@ -38,7 +38,8 @@ def output_text(e: Entry) -> str:
         lines.append("NOT SANDBOXED: graded with --no-sandbox.")
     if e.penalty_percent:
         note = getattr(e.lateness, "note", "") or ""
-        lines.append(f"Late: {e.penalty_percent:g}% off ({_number(e.points):g} points before the penalty). {note}".strip())
+        before = f"{_number(e.points):g} points before the penalty"
+        lines.append(f"Late: {e.penalty_percent:g}% off ({before}). {note}".strip())
     for q in e.overridden:
         lines.append(f"{q.question}: {q.override.describe()}")
     return "\n".join(lines)

@@ -46,6 +46,13 @@ class Imported:
     def check_cell(self, indices: list[int]) -> None:
         self.cells.append(("check", list(indices)))
 
+    def other_language(self, code: str, where: str) -> bool:
+        """True (and noted as not carried) for a cell in another language (``%%R``, ``%%bash``)."""
+        lang = other_language(code)
+        if lang:
+            self.not_carried.append(f"{where}: written in another language ({lang}); left out")
+        return bool(lang)
+
 
 @dataclass
 class Report:
@@ -151,9 +158,11 @@ def write_exercise(imp: Imported, source: Path, root: Path, course: str | None, 
     for i, q in enumerate(imp.questions, 1):
         names = tuple(dict.fromkeys(n for c in q.cases for n in free_names(c.code, known)))
         cases = ", ".join(f"ImportedCase({c.code!r}, {c.expected!r})" for c in q.cases)
-        checker += [f"q{i} = ImportedTestProblem(", f"    prompt={q.title!r}, points={float(q.points)!r}, vars={names!r},",
+        checker += [f"q{i} = ImportedTestProblem(",
+                    f"    prompt={q.title!r}, points={float(q.points)!r}, vars={names!r},",
                     f"    setup=SETUP, hidden={q.hidden!r}, cases=[{cases}],", ")"]
-    checker += ["", f"exercise = Exercise({module!r}, {imp.title!r}, [{', '.join(f'q{i}' for i in range(1, len(imp.questions) + 1))}])",
+    listed = ", ".join(f"q{i}" for i in range(1, len(imp.questions) + 1))
+    checker += ["", f"exercise = Exercise({module!r}, {imp.title!r}, [{listed}])",
                 "exercise.export(globals())", ""]
     nb = ["# ---", "# jupyter:", "#   kernelspec: {display_name: Python 3, language: python, name: python3}",
           "#   learnkit:", f"#     exercise: {module}", "# ---", "", "# %%", "from learnkit.core import binder",
@@ -167,7 +176,8 @@ def write_exercise(imp: Imported, source: Path, root: Path, course: str | None, 
             nb += ["# %%"] + [f"q_{i + 1}.check()" for i in body] + [""]
     notebook_path = root / "notebooks" / course / f"{exercise}.py"
     checker_path = root / "checkers" / course / f"{exercise}.py"
-    written = [write_atomic(notebook_path, "\n".join(nb).rstrip() + "\n"), write_atomic(checker_path, "\n".join(checker))]
+    written = [write_atomic(notebook_path, "\n".join(nb).rstrip() + "\n"),
+               write_atomic(checker_path, "\n".join(checker))]
     for package in (root / "checkers" / "__init__.py", root / "checkers" / course / "__init__.py"):
         if not package.exists():
             written.append(write_atomic(package, ""))

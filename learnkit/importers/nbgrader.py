@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from learnkit.importers.common import (Imported, Question, has_markers, import_lines, learnkit_markers,
-                                       other_language, source_text, wrap_solution)
+                                       source_text, wrap_solution)
 from learnkit.importers.problem import ImportedCase
 
 _HIDDEN = re.compile(r"^\s*#+\s*(BEGIN|END) HIDDEN TESTS\s*$")
@@ -47,9 +47,7 @@ def parse(nb, name: str) -> Imported:
                 imp.not_carried.append(f"{where}: a written answer graded by hand, {meta.get('points', 0)} points")
             imp.cells.append(("markdown", code))
             continue
-        lang = other_language(code)
-        if lang:
-            imp.not_carried.append(f"{where}: written in another language ({lang}); left out")
+        if imp.other_language(code, where):
             continue
         imp.imports += import_lines(code)
         if meta.get("grade") and meta.get("solution"):

@@ -20,7 +20,7 @@ import re
 import yaml
 
 from learnkit.importers.common import (BEGIN, END, Imported, ImportProblem, Question, import_lines, learnkit_markers,
-                                       other_language, source_text)
+                                       source_text)
 from learnkit.importers.problem import ImportedCase
 
 _RAW = re.compile(r"^\s*#\s*(BEGIN|END)\s+(QUESTION|SOLUTION|TESTS|PROMPT)\b", re.I)
@@ -98,9 +98,7 @@ def parse(nb, name: str) -> Imported:
                 continue  # the written answer
             imp.cells.append(("markdown", code))
             continue
-        lang = other_language(code)
-        if lang:
-            imp.not_carried.append(f"cell {n}: written in another language ({lang}); left out")
+        if imp.other_language(code, f"cell {n}"):
             continue
         if region == "TESTS":
             tests.append(_test(cell))

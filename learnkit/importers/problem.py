@@ -81,10 +81,12 @@ class ImportedTestProblem(Problem):
             except (facts.StudentTimeout, facts.FactMissing, facts.MalformedFacts):
                 raise
             except Exception as e:
-                raise Incorrect(_("A test raised {exc}: {msg}").format(exc=type(e).__name__, msg=short_repr(str(e), 200)))
+                raise Incorrect(_("A test raised {exc}: {msg}").format(exc=type(e).__name__,
+                                                                        msg=short_repr(str(e), 200)))
             if case.expected is not None and _normal(printed) != _normal(case.expected):
                 raise Incorrect(_("A test printed {got} where {want} was expected.").format(
-                    got=short_repr(_normal(printed), 120) or _("nothing"), want=short_repr(_normal(case.expected), 120)))
+                    got=short_repr(_normal(printed), 120) or _("nothing"),
+                    want=short_repr(_normal(case.expected), 120)))
         return Verdict(Status.CORRECT, _("Correct! The tests pass."))
 
 
