@@ -64,14 +64,16 @@ CRASH = """import os
 os._exit(1)  # "restart the kernel" the hard way"""
 
 OK = "correct"
-# student: (what the notebook does, q_1 cell, q_3 cell, extra cell after q_1's check, expected statuses)
+# student: (what the notebook does, q_1 cell, q_3 cell, extra cell after q_1's check, expected statuses).
+# q_2/q_4 diagnose a run of q_1's/q_3's model: a run of a wrong model is an attempt, incorrect with the
+# reason (learnkit.keras.provenance), not "not attempted".
 EXAMPLES = {
     "ada": ("correct answers", Q1.format(rate=0.3, after=""), Q3, None, [OK, OK, OK, OK]),
-    "ben": ("dropout rate 0.5", Q1.format(rate=0.5, after=""), Q3, None, ["incorrect", "unattempted", OK, OK]),
+    "ben": ("dropout rate 0.5", Q1.format(rate=0.5, after=""), Q3, None, ["incorrect", "incorrect", OK, OK]),
     "cy": ("BatchNormalization after each Dense", Q1.format(rate=0.3, after=""), Q3_BN_AFTER, None,
-           [OK, OK, "incorrect", "unattempted"]),
+           [OK, OK, "incorrect", "incorrect"]),
     "dee": ("Dropout after the output layer", Q1.format(rate=0.3, after=",\n    layers.Dropout(0.3)"), Q3, None,
-            ["incorrect", "unattempted", OK, OK]),
+            ["incorrect", "incorrect", OK, OK]),
     "eve": ("the untouched starter notebook", None, None, None, ["unattempted"] * 4),
     "fay": ("trains forever (cell time limit)", Q1.format(rate=0.3, after=""), Q3, TRAIN_FOREVER,
             [OK, "timeout", "timeout", "timeout"]),
