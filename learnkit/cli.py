@@ -212,14 +212,21 @@ def _gradebook_path(out: Path) -> Path:
 
 @app.command("export")
 def export_cmd(out: Path = typer.Argument(..., help="A grading output folder (holding gradebook.sqlite)"),
-               fmt: str = typer.Option("csv", "--format", help="csv (grades.csv + totals.csv) or json (grades.json)")):
+               fmt: str = typer.Option("csv", "--format", help="csv (grades.csv + totals.csv), json (grades.json), "
+                                       "canvas (canvas.csv to import) or gradescope (results.json per submission)"),
+               roster: Optional[Path] = typer.Option(None, "--roster", help="canvas: the gradebook exported from Canvas"),
+               assignment: Optional[str] = typer.Option(None, "--assignment", help="canvas: the column, e.g. "
+                                                        "\"Exercise 5 (1234)\" (default: one per exercise)")):
     """Export the gradebook of a grading folder again (overrides, lateness, roster and flags included)."""
-    from learnkit.grading.exports import export
+    from learnkit.grading.exports import FORMATS, export
     from learnkit.grading.gradebook import Gradebook
-    if fmt not in ("csv", "json"):
-        console.print(f"[red]unknown format {escape(fmt)!r}[/red]: use csv or json")
+    if fmt not in FORMATS:
+        console.print(f"[red]unknown format {escape(fmt)!r}[/red]: use {', '.join(FORMATS)}")
         raise typer.Exit(2)
     db = _gradebook_path(out)
+    if fmt in ("canvas", "gradescope"):
+        from learnkit.cli_lms import export_lms
+        return export_lms(db, fmt, roster, assignment)
     with Gradebook(db) as gb:
         paths = export(gb, db.parent, fmt)
     for path in paths:
@@ -248,6 +255,11 @@ def override_cmd(out: Path = typer.Argument(..., help="A grading output folder (
         raise typer.Exit(2)
     console.print(text)
 
+
+from learnkit.cli_lms import gradescope_app, import_app  # noqa: E402  (Canvas, Gradescope, nbgrader, otter)
+
+app.add_typer(gradescope_app, name="gradescope")
+app.add_typer(import_app, name="import")
 
 i18n_app = typer.Typer(help="Maintain the message catalogs (framework and course content).")
 app.add_typer(i18n_app, name="i18n")

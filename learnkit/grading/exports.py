@@ -83,10 +83,23 @@ def total_rows(st: Standing) -> list[dict]:
     return rows
 
 
-def export(gradebook: Gradebook, out_dir: Path, fmt: str = "csv", st: Standing | None = None) -> list[Path]:
-    """grades.csv + totals.csv, or grades.json; NOT-SANDBOXED.txt when any current run was unconfined."""
+FORMATS = ("csv", "json", "canvas", "gradescope")
+
+
+def export(gradebook: Gradebook, out_dir: Path, fmt: str = "csv", st: Standing | None = None, *,
+           roster=None, assignment: str | None = None) -> list[Path]:
+    """grades.csv + totals.csv, or grades.json; NOT-SANDBOXED.txt when any current run was unconfined.
+
+    ``canvas``: canvas.csv for ``roster`` (a Canvas gradebook export, ``learnkit.grading.canvas``);
+    ``gradescope``: one results.json per submission (``learnkit.grading.gradescope``)."""
     out_dir = Path(out_dir)
     st = st or standing(gradebook)
+    if fmt == "canvas":
+        from learnkit.grading.canvas import write_canvas
+        return write_canvas(st, roster, out_dir, assignment)[0]
+    if fmt == "gradescope":
+        from learnkit.grading.gradescope import write_gradescope
+        return write_gradescope(st, out_dir)
     unsandboxed = st.not_sandboxed
     warning = out_dir / NOT_SANDBOXED_FILE
     if unsandboxed:
