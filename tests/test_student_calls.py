@@ -40,7 +40,16 @@ CALL = "`sigmoid(array([ 0.5, -1. ]))`"
 
 
 @pytest.fixture
-def clean_signals():
+def python_sigint():
+    """Ctrl-C as in Jupyter: Python's own SIGINT handler, even when pytest was started with SIGINT ignored
+    (a background job of a non-interactive shell, e.g. ``nohup make test &``)."""
+    previous = signal.signal(signal.SIGINT, signal.default_int_handler)
+    yield
+    signal.signal(signal.SIGINT, previous)
+
+
+@pytest.fixture
+def clean_signals(python_sigint):
     """The check leaves SIGALRM, the interval timer and SIGINT as it found them."""
     before = signal.getsignal(signal.SIGALRM), signal.getsignal(signal.SIGINT)
     yield
@@ -129,7 +138,7 @@ def test_ctrl_c_during_a_check_shows_one_line_and_leaves_nothing_behind(capsys, 
     assert [row["status"] for row in progress.read("demo.ex")] == ["correct"]
 
 
-def test_ctrl_c_while_the_progress_log_is_written_keeps_the_line_whole(capsys, monkeypatch):
+def test_ctrl_c_while_the_progress_log_is_written_keeps_the_line_whole(capsys, monkeypatch, python_sigint):
     from learnkit.core import progress
     real_open = open
 
