@@ -47,8 +47,8 @@ def export_lms(db: Path, fmt: str, roster: Optional[Path], assignment: Optional[
     if unmatched:
         console.print(f"[red]{len(unmatched)} submission(s) match no student of {escape(str(roster))}[/red] "
                       f"(not in the Canvas file; listed in {escape(str(paths[-1]))}):")
-        for e in unmatched:
-            console.print(f"  {escape(e.student)} ({escape(e.exercise)}): {e.total:g} points, {escape(e.path)}")
+        for u in unmatched:
+            console.print(f"  {escape(u.student)} ({escape(u.exercise)}): {u.total:g} points, {escape(u.path)}")
 
 
 @gradescope_app.command("autograder")

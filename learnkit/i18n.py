@@ -17,6 +17,7 @@ import gettext
 import os
 from functools import lru_cache
 from pathlib import Path
+from typing import TypeVar, cast
 
 LOCALE_DIR = Path(__file__).parent / "locale"
 CONTENT_LOCALE_DIR = Path(__file__).parent.parent / "checkers" / "locale"
@@ -88,13 +89,17 @@ def gap(before: str) -> str:
     return "" if not before or before.endswith(FULL_WIDTH_ENDS) else " "
 
 
-def content(message: str) -> str:
-    """Translate course content (falls back to the framework catalog, then to the text)."""
+_M = TypeVar("_M")
+
+
+def content(message: _M) -> _M:
+    """Translate course content (falls back to the framework catalog, then to the text); anything
+    but a non-empty string (a :class:`~learnkit.core.problem.Code` solution) comes back as it is."""
     lang = language()
     if lang == "en" or not isinstance(message, str) or not message:
         return message
     out = _translation("checkers", str(CONTENT_LOCALE_DIR), lang).gettext(message)
-    return out if out != message else _translation("learnkit", str(LOCALE_DIR), lang).gettext(message)
+    return cast(_M, out if out != message else _translation("learnkit", str(LOCALE_DIR), lang).gettext(message))
 
 
 def reload() -> None:

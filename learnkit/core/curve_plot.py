@@ -15,6 +15,8 @@ from __future__ import annotations
 import math
 from typing import Any, Mapping, Sequence
 
+import numpy as np
+
 from learnkit.core.placeholder import is_placeholder
 from learnkit.core.problem import Incorrect
 from learnkit.i18n import _, _n
@@ -32,7 +34,7 @@ def _finite(v: float) -> bool:
     return math.isfinite(v)
 
 
-def draw_curves(curves: Mapping[str, Sequence[float]], *, ax=None, start: int = 0, xlabel: str | None = None,
+def draw_curves(curves: Mapping[str, Sequence[float] | np.ndarray], *, ax=None, start: int = 0, xlabel: str | None = None,
                 ylabel: str | None = None, title: str | None = None, logy: bool = False):
     """Draw each curve (a label and its values, one per epoch) against the epoch number; return the Axes.
 

@@ -81,7 +81,7 @@ class Problem:
     #: a question answered by reading the solution: a correct check shows the solution (with the
     #: diagnosis of the student's objects) instead of the verdict, and ``solution()`` adds the diagnosis
     answered_by_solution: ClassVar[bool] = False
-    earlier = MappingProxyType({})  # not a field: earlier function questions {name: (question, problem)}, see earlier.link
+    earlier: ClassVar[Mapping[str, Any]] = MappingProxyType({})  # not a field: earlier function questions {name: (question, problem)}, see earlier.link
 
     def __post_init__(self):
         if self.var is not None:

@@ -5,6 +5,7 @@ import json
 import os
 import time
 from pathlib import Path
+from typing import Any
 
 import platformdirs
 
@@ -55,10 +56,10 @@ def read(exercise: str | None = None) -> list[dict]:
 
 def summary(exercise: str, questions: list[str]) -> dict[str, dict]:
     """Per question: latest check status, whether it was ever correct, hints/solution seen."""
-    out = {q: {"status": "unattempted", "ever_correct": False, "checks": 0, "hints": 0, "solution": False}
+    out: dict[str, dict[str, Any]] = {q: {"status": "unattempted", "ever_correct": False, "checks": 0, "hints": 0, "solution": False}
            for q in questions}
     for row in read(exercise):
-        q = out.get(row.get("question"))
+        q = out.get(str(row.get("question")))
         if q is None:
             continue
         if row["event"] == "check":

@@ -19,7 +19,7 @@ def _hint_number(args, kwargs, total: int) -> int | None:
     if len(args) + len(kwargs) > 1 or set(kwargs) - {"n"}:
         return None
     n = args[0] if args else kwargs.get("n", 1)
-    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= n <= total:
+    if isinstance(n, bool) or not isinstance(n, numbers.Integral) or not 1 <= int(n) <= total:
         return None
     return int(n)
 

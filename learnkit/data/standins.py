@@ -48,8 +48,15 @@ def _generator(ds: Dataset) -> Callable:
         ).format(name=ds.name, target=ds.generator, error=e, file=ds.file)) from None
 
 
+def _shape(ds: Dataset) -> tuple[int, ...]:
+    """The registry's shape of ``ds``; a stand-in cannot be made for a file registered without one."""
+    if ds.shape is None:
+        raise StandinUnavailable(_("No stand-in for {name}: no generator is registered for it.").format(name=ds.name))
+    return ds.shape
+
+
 def _rows(ds: Dataset, rows: int | None) -> int:
-    n = ds.shape[0] if rows is None else int(rows)
+    n = _shape(ds)[0] if rows is None else int(rows)
     if n < 1:
         raise ValueError("rows must be at least 1")
     return n
@@ -113,7 +120,7 @@ def load_or_standin(name: str, rows: int | None = None, seed: int = 0, *,
 def _standin_bytes(ds: Dataset, rows: int | None, seed: int) -> bytes:
     if ds.kind == "idx":
         arr = np.asarray(_generator(ds)(np.random.default_rng(seed), _rows(ds, rows)))
-        _generated(ds, tuple(ds.shape[1:]), tuple(arr.shape[1:]))
+        _generated(ds, tuple(_shape(ds)[1:]), tuple(arr.shape[1:]))
         return idx_bytes(arr)
     return csv_bytes(ds, standin(ds.name, rows=rows, seed=seed))
 

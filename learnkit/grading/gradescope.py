@@ -41,7 +41,8 @@ def output_text(e: Entry) -> str:
         before = f"{_number(e.points):g} points before the penalty"
         lines.append(f"Late: {e.penalty_percent:g}% off ({before}). {note}".strip())
     for q in e.overridden:
-        lines.append(f"{q.question}: {q.override.describe()}")
+        if q.override is not None:
+            lines.append(f"{q.question}: {q.override.describe()}")
     return "\n".join(lines)
 
 

@@ -26,10 +26,8 @@ def import_assignment(fmt: str, source, root=".", course: str | None = None, exe
     except Exception as e:  # not JSON, not a notebook
         raise ImportProblem(f"{source}: not a notebook ({type(e).__name__}: {str(e)[:200]})") from None
     check_python(nb, source)
-    if fmt == "nbgrader":
-        from learnkit.importers import nbgrader as reader
-    else:
-        from learnkit.importers import otter as reader
+    from learnkit.importers import nbgrader, otter
+    reader = nbgrader if fmt == "nbgrader" else otter
     imported = reader.parse(nb, source.stem)
     if not imported.questions:
         imported.not_carried.append("no autograded tests found: the exercise has no questions")

@@ -75,7 +75,7 @@ def parse(nb, name: str) -> Imported:
 def _number(output) -> bool:
     plain = output.get("data", {}).get("text/plain") if output.get("output_type") == "execute_result" else None
     try:
-        float("".join(plain) if isinstance(plain, list) else plain)
+        float("".join(plain) if isinstance(plain, list) else plain)  # type: ignore[arg-type]  # None: TypeError
         return True
     except (TypeError, ValueError):
         return False

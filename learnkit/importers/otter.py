@@ -16,6 +16,7 @@ Not carried: manual questions, cells in another language.
 from __future__ import annotations
 
 import re
+from typing import Any
 
 import yaml
 
@@ -62,7 +63,7 @@ def solution_code(code: str) -> str:
 def _test(cell) -> tuple[ImportedCase, bool, float | None]:
     lines = source_text(cell).split("\n")
     hidden = bool(lines and lines[0].lstrip().startswith("#") and re.search(r"\bhidden\b", lines[0], re.I))
-    start, config = (1 if hidden else 0), {}
+    start, config = (1 if hidden else 0), dict[str, Any]()
     if lines and _CONFIG_BEGIN.match(lines[0]):
         end = next((i for i, ln in enumerate(lines) if _CONFIG_END.match(ln)), len(lines) - 1)
         config, start = yaml.safe_load("\n".join(lines[1:end])) or {}, end + 1
@@ -77,7 +78,8 @@ def _test(cell) -> tuple[ImportedCase, bool, float | None]:
 
 def parse(nb, name: str) -> Imported:
     imp = Imported("otter", name)
-    question, region, tests = None, None, []
+    question, region = None, None
+    tests: list = []
     for n, cell in enumerate(nb.cells, 1):
         code = source_text(cell)
         if cell.cell_type == "raw":

@@ -50,6 +50,7 @@ def _run(setup: str, case: ImportedCase, values: dict) -> str:
         pass
     tree = ast.parse(case.code)
     last = tree.body.pop() if tree.body and isinstance(tree.body[-1], ast.Expr) else None
+    assert last is None or isinstance(last, ast.Expr)
     out = io.StringIO()
     with contextlib.redirect_stdout(out):
         exec(compile(tree, "<test>", "exec"), g)  # noqa: S102 - the instructor's test code

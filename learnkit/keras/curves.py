@@ -255,8 +255,8 @@ def curve_facts(h, key: str = "val_loss", train_key: str = "loss", *, name: str 
     tol = max(OVERFIT_REL * abs(min_val), NOISE_K * noise, OVERFIT_ABS) if min_val is not None else None
 
     overfitting = False
-    if has_val and not diverged and first_nonfinite is None and best_i is not None \
-            and n - best_epoch >= MIN_STRETCH:
+    if has_val and not diverged and first_nonfinite is None and best_i is not None and best_epoch is not None \
+            and min_val is not None and tol is not None and n - best_epoch >= MIN_STRETCH:
         tail = list(curve[max(best_i + 1, n - _stretch(n)):])
         rose = statistics.median(tail) > min_val + tol
         if len(train) >= best_epoch:
@@ -266,7 +266,7 @@ def curve_facts(h, key: str = "val_loss", train_key: str = "loss", *, name: str 
         overfitting = rose and train_fell
 
     plateau_start = plateau_within = None
-    if min_val is not None:
+    if min_val is not None and tol is not None:
         s = n
         while s > 0 and math.isfinite(curve[s - 1]) and curve[s - 1] <= min_val + tol:
             s -= 1

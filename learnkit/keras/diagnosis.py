@@ -73,12 +73,13 @@ def diagnose(facts) -> str:
     if f.best_epoch == n or f.val_still_decreasing:
         return _("Your validation loss was still falling at epoch {n} ({final}) — no overfitting yet; "
                  "more epochs could lower it further.").format(n=n, final=number(f.final_val_loss))
-    if f.gap_after_min is not None and f.gap_after_min > f.tolerance and f.train_still_decreasing:
+    if f.gap_after_min is not None and f.tolerance is not None and f.gap_after_min > f.tolerance \
+            and f.train_still_decreasing:
         return _("Your validation loss reached its minimum {min} at epoch {best}, then rose by {gap} "
                  "by epoch {n} while the training loss kept falling — an early sign of "
                  "overfitting.").format(min=number(f.min_val_loss), best=f.best_epoch,
                                         gap=number(f.gap_after_min), n=n)
-    if f.gap_after_min is not None and f.gap_after_min > f.tolerance:
+    if f.gap_after_min is not None and f.tolerance is not None and f.gap_after_min > f.tolerance:
         return _("Your validation loss reached its minimum {min} at epoch {best}, then rose by {gap} "
                  "by epoch {n}, but the training loss stopped falling too — that looks like unstable "
                  "training rather than overfitting.").format(
@@ -113,6 +114,7 @@ def compare(before, after, label_before: str | None = None, label_after: str | N
         return _("{Lb} the minimum {what} was {m}; {la} every epoch gave NaN.").format(
             Lb=_sentence_start(lb), la=la, what=what, m=number(fb.min_val_loss))
     mb, ma = fb.min_val_loss, fa.min_val_loss
+    assert mb is not None and ma is not None  # a run with a finite value has a minimum
     change = ""
     if abs(mb) > 1e-12:
         pct = (ma - mb) / abs(mb) * 100

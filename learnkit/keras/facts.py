@@ -225,7 +225,7 @@ def _names(value, canon) -> tuple:
     if isinstance(value, dict) and "class_name" not in value:
         value = list(value.values())
     if isinstance(value, (list, tuple)):
-        out = []
+        out: list[str] = []
         for v in value:
             out.extend(_names(v, canon) if isinstance(v, (list, tuple, dict)) and serialized_name(v) is None
                        else (canon(v),))

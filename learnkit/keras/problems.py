@@ -51,9 +51,6 @@ class KerasModelProblem(Problem):
     success: str = ""
     kind = "keras_model"
 
-    def __post_init__(self):
-        self.vars = (self.var,)
-
     def judge(self, ns):
         try:
             facts = model_facts(self.fetch(ns)[self.var], name=self.var)

@@ -59,7 +59,8 @@ def describe_run(history, key: str = "loss") -> str:
 
 def summarize(runs: Mapping, label: str = "", key: str = "loss") -> str:
     """One clause per run, then which run ended lowest on ``key``."""
-    parts, finals = [], {}
+    parts: list[str] = []
+    finals: dict = {}
     for k, h in runs.items():
         parts.append(_("{run}: {facts}").format(run=_label(label, k), facts=describe_run(h, key)))
         values = curves.curve_facts(h, key=key, train_key=key).curve
@@ -67,7 +68,7 @@ def summarize(runs: Mapping, label: str = "", key: str = "loss") -> str:
             finals[k] = values[-1]
     text = "; ".join(parts) + "."
     if finals:
-        best = min(finals, key=finals.get)
+        best = min(finals, key=lambda k: finals[k])
         text += gap(text) + _("Lowest final {key}: {run}.").format(key=key, run=_label(label, best))
     return text
 

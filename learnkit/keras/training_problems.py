@@ -84,9 +84,6 @@ class CompileProblem(Problem):
     success: str = ""
     kind = "keras_compile"
 
-    def __post_init__(self):
-        self.vars = (self.var,)
-
     def judge(self, ns):
         facts = model_facts(self.fetch(ns)[self.var], name=self.var)
         if not _relevant(facts, self.input_shape, self.relevant):
@@ -186,9 +183,6 @@ class SweepProblem(Problem):
     success: str = ""
     diagnose: Callable[[Mapping], str | None] | None = None
     kind = "keras_sweep"
-
-    def __post_init__(self):
-        self.vars = (self.var,)
 
     def judge(self, ns):
         runs = self.fetch(ns)[self.var]

@@ -251,7 +251,7 @@ def _judge(values, reference, *, name, rtol, atol, start, label, length, decreas
     m = len(ref) if ref is not None else min(n, MAX_EXAMINED)
     seen: dict[int, tuple[np.ndarray, Any]] = {}
 
-    def head(k: int):  # the first k values, converted once
+    def head(k: int) -> tuple[np.ndarray, np.dtype | None]:  # the first k values, converted once
         if k not in seen:
             seen[k] = series(values, name, limit=k)
         return seen[k]
@@ -261,13 +261,13 @@ def _judge(values, reference, *, name, rtol, atol, start, label, length, decreas
         why = _length_mismatch(n, m, name=name, start=start, label=label, length=length)
         wrong_length = why is not None
         if not wrong_length:
-            why, note = _compare(*head(m), ref, rtol=rtol, atol=atol, name=name, start=start, label=label)
+            why, note = _compare(head(m)[0], head(m)[1], ref, rtol=rtol, atol=atol, name=name, start=start, label=label)
     if why:
         for wrong, message in mistakes:
             wrong = as_series(wrong() if callable(wrong) else wrong, "mistake")
             w = len(wrong)
             if _length_mismatch(n, w, name=name, start=start, label=label, length=length) is None \
-                    and _compare(*head(w), wrong, rtol=rtol, atol=atol, name=name, start=start, label=label)[0] is None:
+                    and _compare(head(w)[0], head(w)[1], wrong, rtol=rtol, atol=atol, name=name, start=start, label=label)[0] is None:
                 raise Incorrect(message)
         if wrong_length:  # before `decreasing`: whether a run of the wrong length goes down is beside the point
             raise Incorrect(why)
