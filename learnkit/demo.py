@@ -31,27 +31,17 @@ Q1 = """model = keras.Sequential([
     layers.Dense(1){after}
 ])
 q_1.check()"""
-Q3 = """model = keras.Sequential([
-    layers.BatchNormalization(input_shape=input_shape),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(1),
-])
-q_3.check()"""
-Q3_BN_AFTER = """model = keras.Sequential([
-    layers.Dense(512, activation='relu', input_shape=input_shape),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(1),
-])
-q_3.check()"""
+def _q3(bn_first: bool) -> str:
+    """q_3's Concrete model: BatchNormalization before every Dense (the answer), or after each hidden one."""
+    first = "layers.BatchNormalization(input_shape=input_shape)" if bn_first else \
+        "layers.Dense(512, activation='relu', input_shape=input_shape)"
+    middle = ["layers.Dense(512, activation='relu')", "layers.BatchNormalization()"] * 3
+    rows = [first] + (middle if bn_first else middle[1:]) + ["layers.Dense(1)"]
+    return "model = keras.Sequential([\n" + "".join(f"    {r},\n" for r in rows) + "])\nq_3.check()"
+
+
+Q3, Q3_BN_AFTER = _q3(True), _q3(False)
+
 TRAIN_FOREVER = """# keep training until the validation loss stops improving... (it never stops)
 model.compile(optimizer='adam', loss='mae')
 while True:

@@ -19,6 +19,7 @@ import numpy as np
 
 from learnkit.core.placeholder import is_placeholder
 from learnkit.core.problem import Incorrect
+from learnkit.core.series import as_series
 from learnkit.i18n import _, _n
 
 __all__ = ["draw_curves", "new_axes", "plot_curves"]
@@ -81,7 +82,6 @@ def plot_curves(curves: Mapping[str, Any] | Sequence[float], *, xlabel: str = "e
     given plotting code runs in the unmodified exercise notebook. Never raises; returns the
     axes (None if there was nothing to plot).
     """
-    from learnkit.numeric.trajectory import as_series  # trajectory imports this module
 
     try:
         if not isinstance(curves, Mapping):

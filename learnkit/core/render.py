@@ -10,7 +10,7 @@ from learnkit.i18n import _
 
 #: One palette for the notebook and the grader's pages (learnkit.grading.report). Every colour reads
 #: as text on white and under white text (WCAG AA, contrast >= 4.5), and verdicts, hints and
-#: solutions differ at a glance (CIE76 distance >= 20; tests/test_core.py checks both): "not
+#: solutions differ at a glance (CIE76 distance >= 20; tests/unit/core/test_core.py checks both): "not
 #: attempted" is a neutral grey, no longer the hint's blue; an error is dark amber, no longer an
 #: orange too light to read.
 COLOURS = {

@@ -5,7 +5,7 @@ The format is Gradescope's autograder output (its "Autograder Specifications"): 
 ``output`` (text shown above the tests: the run's status and reason when it failed, the late
 penalty, flags), and ``tests``, one per question, each with ``name``, ``number``, ``score``,
 ``max_score``, ``status`` (``passed``/``failed``), ``output`` (the checker's message) and
-``visibility``. ``tests/lms/gradescope_results.schema.json`` is the JSON Schema the tests hold these to.
+``visibility``. ``tests/support/lms/gradescope_results.schema.json`` is the JSON Schema the tests hold these to.
 
 ``learnkit export OUT --format gradescope`` writes ``OUT/gradescope/<student>-<file>/results.json``
 for every current submission; the autograder (``learnkit.grading.autograder``) writes the one of

@@ -9,19 +9,17 @@ blanks, so given code runs in the unmodified exercise notebook.
 """
 from __future__ import annotations
 
-import itertools
-import warnings
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
 
 import numpy as np
 
-from learnkit.core.compare import describe
 from learnkit.core.curve_plot import plot_curves  # noqa: F401  (its home; given notebook code imports it from here)
 from learnkit.core.numbers import sig as fmt  # noqa: F401  (checkers import it from here)
 from learnkit.core.placeholder import is_placeholder as contains_blank
 from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
+from learnkit.core.series import as_series, series, series_length  # noqa: F401  (as_series: checkers import it from here)
 from learnkit.i18n import _, _n, content, gap
 
 
@@ -59,63 +57,6 @@ def _span(label: str, first: int, last: int) -> str:
     if first == last:
         return _("{label} {first}").format(label=_label(label), first=first)
     return _("{labels} {first} to {last}").format(labels=_label(label, 2), first=first, last=last)
-
-
-def _length(values, name: str) -> int:
-    if isinstance(values, (str, bytes, dict)) or not hasattr(values, "__len__"):
-        raise Incorrect(_("{name} should be a list of numbers, one per epoch; it is {actual}.").format(
-            name=name, actual=describe(values)))
-    try:
-        return len(values)
-    except Exception:
-        raise Incorrect(_("{name} should be a list of numbers, one per epoch; it is {actual}.").format(
-            name=name, actual=describe(values))) from None
-
-
-def _head(values, n: int, limit: int | None):
-    if limit is None or limit >= n:
-        return values
-    try:
-        return values[:limit]
-    except Exception:  # a sequence without slices
-        return list(itertools.islice(iter(values), limit))
-
-
-def series(values, name: str = "the values", limit: int | None = None) -> tuple[np.ndarray, np.dtype | None]:
-    """``as_series`` of the first ``limit`` values, and the student's float type when it is less
-    precise than float64 (float16, float32), else None. Vectorised: numpy converts the values;
-    only a list that numpy cannot convert (ragged, odd objects) is walked, to name the bad item."""
-    n = _length(values, name)
-    head = _head(values, n, limit)
-    try:
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            a = head if isinstance(head, np.ndarray) else np.asarray(head)
-    except Exception:  # ragged lists, objects numpy refuses
-        a = None
-    if a is not None and a.dtype.kind in "biuf" and a.ndim >= 1 and a.size == a.shape[0]:
-        low = a.dtype if a.dtype.kind == "f" and a.dtype.itemsize < 8 else None
-        return a.reshape(-1).astype(float), low
-    out = []
-    for i, v in enumerate(head):
-        try:
-            x = np.asarray(v, dtype=float)
-        except (TypeError, ValueError):
-            x = None
-        if x is None or x.size != 1:
-            raise Incorrect(_("{name}[{i}] should be a single number; it is {actual}.").format(
-                name=name, i=i, actual=describe(v)))
-        out.append(float(x.reshape(-1)[0]))
-    return np.array(out, dtype=float), None
-
-
-def as_series(values, name: str = "the values", limit: int | None = None) -> np.ndarray:
-    """A 1-D float array from a list/array of numbers (0-d or one-element arrays are fine).
-
-    ``limit``: convert only the first that many values. Raises ``Incorrect`` with a message
-    naming ``name`` when that is impossible.
-    """
-    return series(values, name, limit)[0]
 
 
 def first_below(values, threshold: float, start: int = 0) -> int | None:
@@ -190,7 +131,7 @@ def trajectory_mismatch(values, reference, *, rtol: float = 1e-6, atol: float = 
     to their own precision are accepted.
     """
     ref = as_series(reference, "reference")
-    n, m = _length(values, name), len(ref)
+    n, m = series_length(values, name), len(ref)
     why = _length_mismatch(n, m, name=name, start=start, label=label, length=length)
     if why:
         return why
@@ -244,7 +185,7 @@ def check_trajectory(values, reference, *, name: str, rtol: float = 1e-6, atol: 
 
 
 def _judge(values, reference, *, name, rtol, atol, start, label, length, decreasing, mistakes) -> tuple[str, str]:
-    n = _length(values, name)
+    n = series_length(values, name)
     if n == 0:
         raise Unattempted(_("{name} is still empty: run your training loop.").format(name=name))
     ref = None if reference is None else as_series(reference() if callable(reference) else reference, "reference")
