@@ -14,31 +14,19 @@ import nbformat
 import pytest
 
 from learnkit.runner import run_notebook
+from grading_fixtures.crafted import Q1_OK, Q3_OK  # noqa: E402
 from repo import ROOT  # noqa: E402
 
 pytestmark = pytest.mark.slow
 
 EXERCISE = ROOT / "notebooks" / "deep_learning_intro" / "ex5.ipynb"
 
-SPOTIFY_DROPOUT = """model = keras.Sequential([
-    layers.Dense(128, activation='relu', input_shape={shape}),
-    layers.Dropout(0.3),
-    layers.Dense(64, activation='relu'),
-    layers.Dropout(0.3),
-    layers.Dense(1)
-])
-q_1.check()"""
-CONCRETE_BN = """model = keras.Sequential([
-    layers.BatchNormalization(input_shape={shape}),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(1),
-])
-q_3.check()"""
+
+
+def with_shape(source: str, shape: str) -> str:
+    """A crafted answer (tests/support/grading_fixtures) with another ``input_shape=``."""
+    return re.sub(r"input_shape=\[\d+\]", f"input_shape={shape}", source)
+
 
 # the cells of the exercise notebook, found by what they contain
 CELLS = {"q_1": "q_1.check()", "fit_spotify": "epochs=50", "q_2": "q_2.check()", "q_3": "q_3.check()",
@@ -85,9 +73,9 @@ def statuses(result) -> dict:
 
 
 def test_models_built_for_other_data_are_incorrect_when_asked_and_for_the_grader(tmp_path):
-    q1_17 = SPOTIFY_DROPOUT.format(shape="[17]")
-    q3_18 = CONCRETE_BN.format(shape="[18]")
-    q1_rerun = "# q_1's cell run again after the Concrete data\n" + SPOTIFY_DROPOUT.format(shape="input_shape")
+    q1_17 = with_shape(Q1_OK, "[17]")
+    q3_18 = with_shape(Q3_OK, "[18]")
+    q1_rerun = "# q_1's cell run again after the Concrete data\n" + with_shape(Q1_OK, "input_shape")
     result = run(student_notebook(replace={"q_1": q1_17, "q_3": q3_18}, after={"q_4": [q1_rerun]}), tmp_path)
     text = output_of(result, "model = keras.Sequential([\n    layers.Dense(128, activation='relu', input_shape=[17])")
     assert "Incorrect" in text and "Not attempted" not in text, text
@@ -100,9 +88,9 @@ def test_models_built_for_other_data_are_incorrect_when_asked_and_for_the_grader
 
 
 def test_a_model_without_bias_is_not_credited(tmp_path):
-    q1 = SPOTIFY_DROPOUT.format(shape="input_shape").replace("input_shape=input_shape)", "input_shape=input_shape, "
+    q1 = with_shape(Q1_OK, "input_shape").replace("input_shape=input_shape)", "input_shape=input_shape, "
                                                                                          "use_bias=False)")
-    q3 = CONCRETE_BN.format(shape="input_shape").replace("BatchNormalization(input_shape=input_shape)",
+    q3 = with_shape(Q3_OK, "input_shape").replace("BatchNormalization(input_shape=input_shape)",
                                                          "BatchNormalization(input_shape=input_shape, center=False)")
     result = run(student_notebook(replace={"q_1": q1, "q_3": q3}), tmp_path)
     text = output_of(result, "model = keras.Sequential([\n    layers.Dense(128, activation='relu', "
@@ -120,7 +108,7 @@ history = model.fit(X_train, y_train, validation_data=(X_valid, y_valid), batch_
 
 
 def test_every_form_of_history_is_judged_by_the_same_rule(tmp_path):
-    q1_fixed = "# the dropout model after all\n" + SPOTIFY_DROPOUT.format(shape="input_shape")
+    q1_fixed = "# the dropout model after all\n" + with_shape(Q1_OK, "input_shape")
     made_up = "history = {'loss': [30.0, 20.0], 'val_loss': [30.0, 25.0]}\nq_4.check()"
     nb = student_notebook(after={
         "fit_spotify": ["history = history.history  # a run of exercise 4's model, without dropout\nq_2.check()"],

@@ -12,6 +12,8 @@ from pathlib import Path
 import nbformat
 from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_output
 
+from learnkit import demo
+
 SETUP = """from learnkit.core import binder
 binder.bind(globals())
 from checkers.deep_learning_intro.ex5 import *
@@ -20,14 +22,7 @@ import keras
 from keras import layers
 keras.utils.set_random_seed(0)"""
 
-Q1_OK = """model = keras.Sequential([
-    layers.Dense(128, activation='relu', input_shape=[18]),
-    layers.Dropout(0.3),
-    layers.Dense(64, activation='relu'),
-    layers.Dropout(0.3),
-    layers.Dense(1),
-])
-q_1.check()"""
+Q1_OK = demo.Q1.format(rate=0.3, after=",").replace("input_shape=input_shape", "input_shape=[18]")
 Q1_WRONG = Q1_OK.replace("0.3", "0.5")
 Q1_STARTER = """model = keras.Sequential([
     layers.Dense(128, activation='relu', input_shape=[18]),
@@ -38,27 +33,8 @@ q_1.check()"""
 FIT_SPOTIFY = """model.compile(optimizer='adam', loss='mae')
 history = model.fit(np.random.rand(64, 18), np.random.rand(64), validation_split=0.25, epochs=3, verbose=0)
 q_2.check()"""
-Q3_OK = """model = keras.Sequential([
-    layers.BatchNormalization(input_shape=[8]),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(1),
-])
-q_3.check()"""
-Q3_BN_AFTER = """model = keras.Sequential([
-    layers.Dense(512, activation='relu', input_shape=[8]),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(512, activation='relu'),
-    layers.BatchNormalization(),
-    layers.Dense(1),
-])
-q_3.check()"""
+Q3_OK = demo.Q3.replace("input_shape=input_shape", "input_shape=[8]")
+Q3_BN_AFTER = demo.Q3_BN_AFTER.replace("input_shape=input_shape", "input_shape=[8]")
 FIT_CONCRETE = """model.compile(optimizer='sgd', loss='mae')
 history = model.fit(np.random.rand(64, 8), np.random.rand(64), validation_split=0.25, epochs=3, verbose=0)
 q_4.check()"""

@@ -610,7 +610,9 @@ def test_materialize_copies_real_files_when_available(env, monkeypatch):
 def test_generators_are_imported_only_for_a_stand_in():
     code = ("import sys, learnkit.data as d; d.status(); d.info('spotify'); "
             "assert not [m for m in sys.modules if m.startswith('checkers')], sorted(sys.modules)")
-    subprocess.run([sys.executable, "-c", code], check=True, env={**os.environ, "LEARNKIT_DOWNLOAD": "0"})
+    here = str(Path(D.__file__).resolve().parents[2])  # the learnkit this test imports, wherever it runs from
+    subprocess.run([sys.executable, "-c", code], check=True, cwd=here,
+                   env={**os.environ, "LEARNKIT_DOWNLOAD": "0", "PYTHONPATH": here})
 
 
 def test_a_missing_generator_module_is_a_clear_message(env, sample, monkeypatch):
