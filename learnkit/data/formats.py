@@ -64,7 +64,7 @@ def read_npz(p: Path) -> dict[str, np.ndarray]:
 def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
     """``arrays`` as an uncompressed ``.npz`` archive, as ``np.savez`` writes it."""
     buf = io.BytesIO()
-    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})
+    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
     return buf.getvalue()
 
 

@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from typing import Any, Sequence
+from typing import Any, Collection, Sequence
 
 import numpy as np
 
@@ -37,7 +37,7 @@ class Fold:
     train: tuple[int, ...]
 
 
-def _rows(values: Sequence[int]) -> str:
+def _rows(values: Collection[int]) -> str:
     shown = ", ".join(str(v) for v in sorted(values)[:6])
     return shown + (", …" if len(values) > 6 else "")
 
@@ -223,7 +223,7 @@ def confusion_difference(matrix, y_true, y_pred, *, labels: Sequence[Any] | None
     """None when ``matrix`` is ``sklearn.metrics.confusion_matrix(y_true, y_pred, labels=labels)``
     (rows: true classes; columns: predicted) and ``accuracy`` (when given) is its diagonal over its
     total; names a transposed matrix and one whose classes are swapped (TP where TN belongs)."""
-    from sklearn.metrics import confusion_matrix
+    from sklearn.metrics import confusion_matrix  # type: ignore[import-untyped]
     want = confusion_matrix(np.asarray(y_true), np.asarray(y_pred), labels=labels)
     try:
         got = np.asarray(matrix, dtype=float)
@@ -240,8 +240,9 @@ def confusion_difference(matrix, y_true, y_pred, *, labels: Sequence[Any] | None
             return _("`{name}` has its classes in reverse order: true negatives and true positives are swapped "
                      "(and so are false positives and false negatives). Row and column 0 are class 0.").format(name=name)
         r, c = (int(i) for i in np.argwhere(got != want)[0])
-        return _("`{name}[{r}, {c}]` is {have:g}: {want} samples of class {r} were predicted as class {c}.").format(
-            name=name, r=r, c=c, have=got[r, c], want=int(want[r, c]))
+        return _n("`{name}[{r}, {c}]` is {have:g}, but {want} sample of class {r} was predicted as class {c}.",
+                  "`{name}[{r}, {c}]` is {have:g}, but {want} samples of class {r} were predicted as class {c}.",
+                  int(want[r, c])).format(name=name, r=r, c=c, have=got[r, c], want=int(want[r, c]))
     if accuracy is not None:
         total = want.sum()
         correct = float(np.trace(want)) / total if total else 0.0

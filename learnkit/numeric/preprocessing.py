@@ -201,7 +201,8 @@ def split_sizes_difference(sizes: dict[str, Any], expected: dict[str, int]) -> s
     lengths); else the first that differs, e.g. ``{"partial_train": 303, "val": 101}``."""
     for name, want in expected.items():
         value = sizes.get(name)
-        have = value if isinstance(value, (int, np.integer)) else (len(value) if hasattr(value, "__len__") else None)
+        have = int(value) if isinstance(value, (int, np.integer)) else (
+            len(value) if value is not None and hasattr(value, "__len__") else None)
         if have != want:
             return _("`{name}` has {have} samples; it should have {want}.").format(
                 name=name, have=_("no") if have is None else have, want=want)
