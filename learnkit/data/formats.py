@@ -1,5 +1,5 @@
-"""The files' formats: CSV with the registry's read options, gzipped IDX arrays (MNIST), and the
-``learnkit-standins.json`` manifest that lists the generated files of a folder."""
+"""The files' formats: CSV with the registry's read options, gzipped IDX arrays (MNIST), NumPy
+``.npz`` archives (Keras's datasets), UTF-8 text, and the ``learnkit-standins.json`` manifest that lists the generated files of a folder."""
 from __future__ import annotations
 
 import gzip
@@ -14,7 +14,8 @@ import pandas as pd
 from learnkit.data.registry import Dataset
 from learnkit.files import write_atomic
 
-__all__ = ["MANIFEST", "read_csv", "csv_bytes", "read_idx", "idx_bytes", "read_manifest", "write_manifest"]
+__all__ = ["MANIFEST", "read_csv", "csv_bytes", "read_idx", "idx_bytes", "read_npz", "npz_bytes", "read_text",
+           "text_bytes", "read_manifest", "write_manifest"]
 
 #: Written by ``materialize_standins``; lists the generated files of a directory.
 MANIFEST = "learnkit-standins.json"
@@ -52,6 +53,29 @@ def idx_bytes(arr: np.ndarray) -> bytes:
     with gzip.GzipFile(fileobj=buf, mode="wb", mtime=0) as gz:
         gz.write(header + np.ascontiguousarray(arr, dtype=np.uint8).tobytes())
     return buf.getvalue()
+
+
+def read_npz(p: Path) -> dict[str, np.ndarray]:
+    """The arrays of a ``.npz`` archive, by name (no pickles: Keras's files hold plain arrays)."""
+    with np.load(p, allow_pickle=False) as f:
+        return {name: f[name] for name in f.files}
+
+
+def npz_bytes(arrays: dict[str, np.ndarray]) -> bytes:
+    """``arrays`` as an uncompressed ``.npz`` archive, as ``np.savez`` writes it."""
+    buf = io.BytesIO()
+    np.savez(buf, **{k: np.asarray(v) for k, v in arrays.items()})  # type: ignore[arg-type]
+    return buf.getvalue()
+
+
+def read_text(p: Path) -> str:
+    """A UTF-8 text file as one string (newlines as written)."""
+    with open(p, encoding="utf-8", newline="") as f:
+        return f.read()
+
+
+def text_bytes(text: str) -> bytes:
+    return text.encode("utf-8")
 
 
 def read_manifest(directory: Path) -> dict:

@@ -32,12 +32,12 @@ import pandas as pd
 from learnkit.data import fetch
 from learnkit.data.errors import (DatasetChecksumError, DatasetNotFound, StandinDataWarning,
                                   UnverifiedDataWarning)
-from learnkit.data.formats import MANIFEST, read_csv, read_idx, read_manifest
+from learnkit.data.formats import MANIFEST, read_csv, read_idx, read_manifest, read_npz, read_text
 from learnkit.data.registry import KAGGLE_DATASET, REGISTRY, Dataset, info
 from learnkit.i18n import _
 
 __all__ = ["KAGGLE_DIRS", "search_dirs", "clear_hash_cache", "resolve", "Found", "path", "load",
-           "load_array", "status", "standin_found_message"]
+           "load_array", "load_npz", "load_text", "status", "standin_found_message"]
 
 #: Kaggle mounts ``dl-course-data`` here; the relative one is resolved against the working directory.
 KAGGLE_DIRS: tuple[str, ...] = ("../input/dl-course-data", "/kaggle/input/dl-course-data")
@@ -247,26 +247,42 @@ def path(name_or_file: str, data_dir: str | os.PathLike | None = None,
     return found.path
 
 
+_LOADERS = {"csv": "load", "idx": "load_array", "npz": "load_npz", "text": "load_text"}
+
+
+def _resolve_kind(name: str, kind: str, data_dir, download) -> tuple[Dataset, Path]:
+    """The verified path of ``name``, which must be a ``kind`` file (else a TypeError naming its loader)."""
+    ds = info(name)
+    if ds.kind != kind:
+        raise TypeError(_("{name} is a {kind} file; use learnkit.data.{loader}({name!r}).").format(
+            name=ds.name, kind=ds.kind, loader=_LOADERS.get(ds.kind, "path")))
+    found = resolve(ds, data_dir, download)
+    _warn_found(ds, found, stacklevel=4)
+    return ds, found.path
+
+
 def load(name: str, data_dir: str | os.PathLike | None = None, download: bool | None = None,
          **read_csv_overrides) -> pd.DataFrame:
     """``pd.read_csv`` of the verified file with the registry's options (overridable)."""
-    ds = info(name)
-    if ds.kind != "csv":
-        raise TypeError(_("{name} is not a CSV file; use learnkit.data.load_array({name!r}).").format(name=ds.name))
-    found = resolve(ds, data_dir, download)
-    _warn_found(ds, found)
-    return read_csv(ds, found.path, **read_csv_overrides)
+    ds, p = _resolve_kind(name, "csv", data_dir, download)
+    return read_csv(ds, p, **read_csv_overrides)
 
 
 def load_array(name: str, data_dir: str | os.PathLike | None = None,
                download: bool | None = None) -> np.ndarray:
     """The MNIST IDX files as uint8 arrays: images (10000, 28, 28), labels (10000,)."""
-    ds = info(name)
-    if ds.kind != "idx":
-        raise TypeError(_("{name} is a CSV file; use learnkit.data.load({name!r}).").format(name=ds.name))
-    found = resolve(ds, data_dir, download)
-    _warn_found(ds, found)
-    return read_idx(found.path)
+    return read_idx(_resolve_kind(name, "idx", data_dir, download)[1])
+
+
+def load_npz(name: str, data_dir: str | os.PathLike | None = None,
+             download: bool | None = None) -> dict[str, np.ndarray]:
+    """The arrays of a verified ``.npz`` file by name, e.g. ``load_npz('boston-housing')['x']``."""
+    return read_npz(_resolve_kind(name, "npz", data_dir, download)[1])
+
+
+def load_text(name: str, data_dir: str | os.PathLike | None = None, download: bool | None = None) -> str:
+    """A verified text file as one string (``load_text('timemachine')``)."""
+    return read_text(_resolve_kind(name, "text", data_dir, download)[1])
 
 
 def status(data_dir: str | os.PathLike | None = None) -> list[dict]:

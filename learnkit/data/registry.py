@@ -15,6 +15,7 @@ __all__ = ["Dataset", "REGISTRY", "KAGGLE_DATASET", "names", "info"]
 KAGGLE_DATASET = "ryanholbrook/dl-course-data"
 _INTRO = "checkers.deep_learning_intro.standins:"
 _KERAS = "checkers.deep_learning_keras.standins:"
+_LOGBOOK = "checkers.deep_learning_logbook.standins:"
 
 
 @dataclass(frozen=True)
@@ -27,13 +28,13 @@ class Dataset:
     columns: tuple[Any, ...] | None             # CSVs only, as ``load`` returns them
     url: str | None                             # None: no public copy with these bytes
     read_csv: Mapping[str, Any] = field(default_factory=dict)
-    kind: str = "csv"                           # "csv" or "idx" (gzipped IDX arrays)
+    kind: str = "csv"                           # "csv", "idx" (gzipped IDX arrays), "npz" or "text"
     kaggle: bool = False                        # part of Kaggle's dl-course-data
     aliases: tuple[str, ...] = ()
     also_accept: tuple[tuple[str, int], ...] = ()  # other known-good (sha256, size)
     source: str = ""
-    #: ``"module:function"`` of the stand-in generator, ``f(rng, n)`` -> the frame (CSV) or array
-    #: (IDX); imported only when a stand-in is made, so the course's module may be absent.
+    #: ``"module:function"`` of the stand-in generator, ``f(rng, n)`` -> the frame (CSV), the array
+    #: (IDX), ``{name: array}`` (NPZ) or the text of ``n`` lines (text); imported only when a stand-in is made, so the course's module may be absent.
     generator: str = ""
 
     @property
@@ -148,6 +149,22 @@ _DATASETS = [
         None, _RSOUZA + "data/MNIST/raw/t10k-labels-idx1-ubyte.gz", kind="idx",
         source="MNIST test labels (LeCun, Cortes & Burges)",
         generator=_KERAS + "mnist_labels"),
+    Dataset(
+        "boston-housing", "boston_housing.npz",
+        # Keras's own file_hash in keras/src/datasets/boston_housing.py: the file load_data() reads.
+        "f553886a1f8d56431e820c5b82552d9d95cfcb96d1e678153f8839538947dff5", 57026, (506, 13),
+        None, "https://storage.googleapis.com/tensorflow/tf-keras-datasets/boston_housing.npz", kind="npz",
+        aliases=("boston",),
+        source="Boston Housing (Harrison & Rubinfeld 1978, StatLib), Keras's boston_housing.npz: arrays x (506, 13), y",
+        generator=_LOGBOOK + "boston_housing"),
+    Dataset(
+        "timemachine", "timemachine.txt",
+        # sha1 090b5e7e70c295757f55df93cb0a180b9691891a, the hash of d2l.DATA_HUB['time_machine']
+        "8424dbd9532ac81f7e5f0b6add90e6952baea29158309d7d1bf3884f4e12c516", 178979, (3221,),
+        None, "https://d2l-data.s3-accelerate.amazonaws.com/timemachine.txt", kind="text",
+        aliases=("time-machine", "time_machine"),
+        source="H. G. Wells, The Time Machine (Project Gutenberg), as d2l.ai ships it: 3,221 lines",
+        generator=_LOGBOOK + "timemachine"),
 ]
 
 REGISTRY: dict[str, Dataset] = {d.name: d for d in _DATASETS}

@@ -25,7 +25,7 @@ import pandas as pd
 
 from learnkit.data.errors import (DatasetError, DatasetNotFound, StandinDataWarning, StandinUnavailable,
                                   UnverifiedDataWarning)
-from learnkit.data.formats import csv_bytes, idx_bytes, read_csv, read_manifest, write_manifest
+from learnkit.data.formats import csv_bytes, idx_bytes, npz_bytes, read_csv, read_manifest, text_bytes, write_manifest
 from learnkit.data.locate import resolve, standin_found_message
 from learnkit.data.registry import REGISTRY, Dataset, info
 from learnkit.files import atomic_open, write_atomic
@@ -122,6 +122,14 @@ def _standin_bytes(ds: Dataset, rows: int | None, seed: int) -> bytes:
         arr = np.asarray(_generator(ds)(np.random.default_rng(seed), _rows(ds, rows)))
         _generated(ds, tuple(_shape(ds)[1:]), tuple(arr.shape[1:]))
         return idx_bytes(arr)
+    if ds.kind == "npz":   # {name: array}; the widest array has the registry's shape (rows may differ)
+        arrays = {k: np.asarray(v) for k, v in dict(_generator(ds)(np.random.default_rng(seed), _rows(ds, rows))).items()}
+        widest = max(arrays.values(), key=np.ndim, default=np.zeros(0))
+        _generated(ds, tuple(_shape(ds)[1:]), tuple(widest.shape[1:]))
+        return npz_bytes(arrays)
+    if ds.kind == "text":  # the text of ``rows`` lines
+        text = str(_generator(ds)(np.random.default_rng(seed), _rows(ds, rows)))
+        return text_bytes(text)
     return csv_bytes(ds, standin(ds.name, rows=rows, seed=seed))
 
 

@@ -649,4 +649,5 @@ def test_status_without_data(env):
         assert set(r) >= {"name", "file", "found", "verified"}
         assert r["found"] is None and r["verified"] is False
     assert {r["name"] for r in rows if r["downloadable"]} == {
-        "red-wine", "ion", "forestfires", "titanic", "mnist-images", "mnist-labels"}
+        "red-wine", "ion", "forestfires", "titanic", "mnist-images", "mnist-labels",
+        "boston-housing", "timemachine"}  # Keras's and d2l's own download URLs (same bytes, their hashes)

@@ -1,0 +1,1 @@
+"""Deep learning logbook: the university course logbook (seed 003) as learnkit exercises."""
