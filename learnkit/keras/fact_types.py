@@ -39,9 +39,10 @@ def _isinstance(value, path: str) -> bool:
 class ModelFact(F.FunctionFact):
     """A Keras model as the kernel described it; calling it replays the recorded predictions."""
 
-    def __init__(self, facts: ModelFacts, calls: dict, live_call=None):
+    def __init__(self, facts: ModelFacts, calls: dict, live_call=None, graph=None):
         super().__init__(facts.cls, False, calls, live_call)
         self.facts = facts
+        self.graph = graph  # its GraphFacts (graph_facts.py), or None
 
     def fact_description(self) -> str:
         from learnkit.i18n import _
@@ -82,7 +83,12 @@ def _encode_model(model, enc: F.Encoder, depth: int):
     enc.callable = True
     if seen:
         return {"$t": "ref", "ref": n}
-    return {"$t": "keras.model", "ref": n, "facts": enc(model_facts(model), depth)}
+    from learnkit.keras.graph_facts import graph_facts
+    try:
+        graph = graph_facts(model)
+    except Exception:  # a graph this cannot read: checks of graphs then say so, the others go on
+        graph = None
+    return {"$t": "keras.model", "ref": n, "facts": enc(model_facts(model), depth), "graph": enc(graph, depth)}
 
 
 def _encode_history(history, enc: F.Encoder, depth: int):
@@ -142,9 +148,14 @@ def _decode_model(node, dec: F.Decoder, depth: int):
     facts = dec(node.get("facts"), depth)
     if not isinstance(facts, ModelFacts):
         raise F.MalformedFacts("a model without its facts")
+    from learnkit.keras.graph_facts import GraphFacts
+    graph = dec(node.get("graph"), depth)
+    if not (graph is None or isinstance(graph, GraphFacts)):
+        raise F.MalformedFacts("a model with a bad graph")
     n = F.int_field(node, "ref")
     live = dec.live.get(n)
-    return dec.remember(node, ModelFact(facts, dec.calls.setdefault(n, {}), None if live is None else _run_model(live, dec.timeout)))
+    return dec.remember(node, ModelFact(facts, dec.calls.setdefault(n, {}),
+                                        None if live is None else _run_model(live, dec.timeout), graph))
 
 
 def _decode_history(node, dec: F.Decoder, depth: int):
