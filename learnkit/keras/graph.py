@@ -30,7 +30,7 @@ from typing import Callable, Sequence, Union
 
 from learnkit.i18n import _
 from learnkit.keras.facts import NotAModel
-from learnkit.keras.graph_facts import UNREADABLE, GraphFacts, GraphNode, graph_facts
+from learnkit.keras.graph_facts import SHARED, UNREADABLE, GraphFacts, GraphNode, graph_facts
 from learnkit.keras.spec import Layer, LayerSpec, _layer_difference, first_difference, input_shape_difference
 
 UNORDERED = {"Add", "Multiply", "Average", "Maximum", "Minimum"}
@@ -274,6 +274,9 @@ def graph_difference(model_or_graph, graph: Graph, name: str = "model") -> str |
         return str(e)
     if g.error == UNREADABLE:
         return _("learnkit could not read the graph of `{name}`: ask your instructor.").format(name=name)
+    if g.error == SHARED:
+        return _("Your model uses a layer more than once (a shared layer); this question wants each layer "
+                 "called once: create a new layer for each use.")
     if g.error:
         return _("Your model calls the layer {layer} more than once; this question wants each layer used once.").format(
             layer=g.error)

@@ -16,7 +16,8 @@ nodes are the producers of its input tensors. Kinds of node:
   with their class names (sorted).
 
 A Sequential model is the chain input -> its layers. A layer called more than once (shared) has no
-single ``input``: ``error`` then names it and no nodes are listed.
+single input: ``error`` is then ``SHARED`` (or the layer's name, where Keras says which) and no nodes
+are listed.
 """
 from __future__ import annotations
 
@@ -54,6 +55,7 @@ class GraphFacts:
 
 
 UNREADABLE = "?"  # GraphFacts.error of a model whose graph the kernel could not read
+SHARED = "*"  # GraphFacts.error of a model that calls a layer several times (which one, Keras does not say)
 
 for _cls in (GraphNode, GraphFacts):
     F.register_dataclass(_cls)
@@ -121,6 +123,8 @@ def graph_facts(obj, name: str = "model") -> GraphFacts:
             ins, outs = _flat(op.input), _flat(op.output)
         except (AttributeError, ValueError):  # "has multiple inbound nodes": a shared layer
             return GraphFacts(error=str(op.name))
+        if any(id(t) not in producer for t in ins):  # made by a second call of a shared layer
+            return GraphFacts(error=SHARED)
         inbound = list(dict.fromkeys(find(producer[id(t)]) for t in ins if id(t) in producer))
         shape = _shape(outs[0]) if outs else None
         if isinstance(op, keras.layers.Layer):
@@ -140,6 +144,8 @@ def graph_facts(obj, name: str = "model") -> GraphFacts:
             raw[node_id][4].append(type(op).__name__)
         for t in outs:
             producer[id(t)] = node_id
+    if any(id(t) not in producer for t in outputs):  # made by a second call of a layer (Keras lists it once)
+        return GraphFacts(error=SHARED)
     live = [i for i in range(len(raw)) if find(i) == i]
     number = {i: k for k, i in enumerate(live)}
     nodes = []
@@ -150,5 +156,4 @@ def graph_facts(obj, name: str = "model") -> GraphFacts:
             nodes.append(GraphNode(len(nodes), "ops", inbound, shape=shape, ops=tuple(sorted(ops))))
         else:
             nodes.append(_node(kind, len(nodes), inbound, layer, index.get(id(layer), 0), shape))
-    return GraphFacts(tuple(nodes), tuple(range(len(inputs))),
-                      tuple(number[find(producer[id(t)])] if id(t) in producer else -1 for t in outputs))
+    return GraphFacts(tuple(nodes), tuple(range(len(inputs))), tuple(number[find(producer[id(t)])] for t in outputs))

@@ -29,6 +29,7 @@ from learnkit.keras.early_stopping import (EarlyStoppingSpec, callback_differenc
                                            early_stopping_difference, early_stopping_summary, higher_is_better)
 from learnkit.keras.facts import CompileFacts, FitFacts, ModelFacts, NotAHistory, fit_facts, model_facts
 from learnkit.keras.names import canonical_loss, canonical_metric
+from learnkit.keras.schedules import ScheduleFacts, ScheduleSpec, schedule_difference, schedule_facts
 from learnkit.keras.spec import LayerSpec, first_difference
 
 KERAS_BATCH_SIZE = 32  # fit's default batch_size
@@ -65,7 +66,7 @@ class CompileSpec:
     optimizer: str | None = None  # a name Keras knows: 'adam', 'sgd', 'rmsprop' (any case)
     loss: str | None = None  # any alias: 'mse', 'mean_squared_error'
     metrics: Sequence[str] = ()  # required metrics (aliases accepted); others may be added
-    learning_rate: float | None = None
+    learning_rate: float | ScheduleSpec | None = None  # a ScheduleSpec: checked by its values (schedules.py)
 
 
 def optimizer_class_name(name: str) -> str:
@@ -90,8 +91,10 @@ def metric_matches(got: str, wanted: str, loss: str | None = None) -> bool:
     return False
 
 
-def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str = "model") -> str | None:
-    """None when the compile arguments match ``spec``; else one message (also when not compiled)."""
+def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str = "model",
+                       schedule: ScheduleFacts | None = None) -> str | None:
+    """None when the compile arguments match ``spec``; else one message (also when not compiled).
+    ``schedule``: the optimizer's learning rate (``schedule_facts(model)``), for a ``ScheduleSpec``."""
     if facts is None:
         return _("`{name}` is not compiled yet: call `{name}.compile(...)`.").format(name=name)
     want: str | None
@@ -101,7 +104,11 @@ def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str 
             return _("`{name}` is compiled with the {have} optimizer; this question asks for {want} "
                      "(optimizer='{spelling}').").format(name=name, have=facts.optimizer, want=want,
                                                         spelling=spec.optimizer)
-    if spec.learning_rate is not None and (facts.learning_rate is None or not math.isclose(
+    if isinstance(spec.learning_rate, ScheduleSpec):
+        why = schedule_difference(schedule, spec.learning_rate, name)
+        if why:
+            return why
+    elif spec.learning_rate is not None and (facts.learning_rate is None or not math.isclose(
             facts.learning_rate, spec.learning_rate, rel_tol=1e-5)):
         have = _("no fixed learning rate") if facts.learning_rate is None else \
             _("learning rate {lr:g}").format(lr=facts.learning_rate)
@@ -312,7 +319,7 @@ def run_difference(history, spec: RunSpec, name: str = "history", cb=None,
     if why:
         return why
     if spec.compile is not None:
-        why = compile_difference(mfacts.compile, spec.compile, name=f"{name}.model")
+        why = compile_difference(mfacts.compile, spec.compile, name=f"{name}.model", schedule=schedule_facts(model))
         if why:
             return why
     ffacts = fit_facts(history, name=name)
