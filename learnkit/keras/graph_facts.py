@@ -112,7 +112,9 @@ def graph_facts(obj, name: str = "model") -> GraphFacts:
     producer: dict[int, int] = {}  # id(tensor) -> raw node id
     raw: list[list] = []  # [kind, inbound raw ids, layer, shape, op names]
     root: dict[int, int] = {}  # ops node -> the ops node it was merged into
-    find = lambda i: i if root.get(i, i) == i else find(root[i])  # noqa: E731
+
+    def find(i: int) -> int:
+        return i if root.get(i, i) == i else find(root[i])
     for t in inputs:
         producer[id(t)] = len(raw)
         raw.append(["input", [], None, _shape(t), []])
@@ -148,12 +150,12 @@ def graph_facts(obj, name: str = "model") -> GraphFacts:
         return GraphFacts(error=SHARED)
     live = [i for i in range(len(raw)) if find(i) == i]
     number = {i: k for k, i in enumerate(live)}
-    nodes = []
+    nodes: list[GraphNode] = []
     for i in live:
-        kind, inbound, layer, shape, ops = raw[i]
-        inbound = tuple(dict.fromkeys(number[find(j)] for j in inbound if find(j) != i))
+        kind, raw_inbound, layer, shape, ops = raw[i]
+        ids = tuple(dict.fromkeys(number[find(j)] for j in raw_inbound if find(j) != i))
         if kind == "ops":
-            nodes.append(GraphNode(len(nodes), "ops", inbound, shape=shape, ops=tuple(sorted(ops))))
+            nodes.append(GraphNode(len(nodes), "ops", ids, shape=shape, ops=tuple(sorted(ops))))
         else:
-            nodes.append(_node(kind, len(nodes), inbound, layer, index.get(id(layer), 0), shape))
+            nodes.append(_node(kind, len(nodes), ids, layer, index.get(id(layer), 0), shape))
     return GraphFacts(tuple(nodes), tuple(range(len(inputs))), tuple(number[find(producer[id(t)])] for t in outputs))
