@@ -28,6 +28,7 @@ from learnkit.i18n import _, _n, gap
 from learnkit.keras.early_stopping import (EarlyStoppingSpec, callback_difference, early_stop_epoch,  # noqa: F401
                                            early_stopping_difference, early_stopping_summary, higher_is_better)
 from learnkit.keras.facts import CompileFacts, FitFacts, ModelFacts, NotAHistory, fit_facts, model_facts
+from learnkit.keras.graph import Graph, graph_difference
 from learnkit.keras.names import canonical_loss, canonical_metric
 from learnkit.keras.schedules import ScheduleFacts, ScheduleSpec, schedule_difference, schedule_facts
 from learnkit.keras.spec import LayerSpec, first_difference
@@ -270,6 +271,7 @@ class RunSpec:
     layers: Sequence[LayerSpec] | None = None
     input_shape: Sequence[int] | None = None
     params: int | None = None
+    graph: Graph | None = None  # instead of ``layers``: a model that is not a simple chain (graph.py)
     compile: CompileSpec | None = None
     fit: FitSpec | None = None
     early_stopping: EarlyStoppingSpec | None = None
@@ -316,6 +318,9 @@ def run_difference(history, spec: RunSpec, name: str = "history", cb=None,
     model = history_model(history, name)
     mfacts = model_facts(model, name=name)
     why = model_difference(mfacts, spec, name)
+    if why is None and spec.graph is not None:
+        why = graph_difference(model, spec.graph, name)
+        why = _("The model behind `{name}` is not the one asked for. {why}").format(name=name, why=why) if why else None
     if why:
         return why
     if spec.compile is not None:

@@ -146,3 +146,16 @@ def test_graph_travels_with_the_model_and_problem_uses_it():
         assert evaluate(problem, {"model": model}, question="q_1").status.value == status  # evaluate: as facts
     result = evaluate(problem, {"model": keras.Sequential([keras.Input((8, 8, 3)), conv(), conv()])}, question="q_1")
     assert result.message.startswith("Your model has no skip connection")
+
+
+def test_run_of_a_graph_model():
+    import numpy as np
+    from learnkit.keras.training import RunSpec, run_difference
+    spec = RunSpec(graph=RESIDUAL)
+    x = np.zeros((4, 8, 8, 3), "float32")
+    for join, want in ((lambda i, a, b: L.Add()([b, i]), None),
+                       (lambda i, a, b: b, "The model behind `history` is not the one asked for. Your model has no skip")):
+        model = residual(join)
+        model.compile(optimizer="sgd", loss="mse")
+        why = run_difference(model.fit(x, x, epochs=1, verbose=0), spec)
+        assert why == want if want is None else why.startswith(want)
