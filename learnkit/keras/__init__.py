@@ -13,3 +13,7 @@ from learnkit.keras.curves import CurveFacts, curve_facts
 from learnkit.keras.diagnosis import compare, diagnose
 from learnkit.keras.history_log import HistoryLog, SeenHistory, seen_histories, watch
 from learnkit.keras.plots import plot_history
+# --- graphs (graph.py, graph_facts.py), learning-rate schedules (schedules.py), callback specs (callbacks.py) ---
+from learnkit.keras.graph import Graph, graph_difference, graph_facts  # (Input, Node, ...: from learnkit.keras.graph)
+from learnkit.keras.schedules import ScheduleSpec, schedule_difference, schedule_facts
+from learnkit.keras.callbacks import CheckpointSpec, ReduceLRSpec, callback_spec_difference, callbacks_difference

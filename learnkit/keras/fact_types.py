@@ -39,9 +39,11 @@ def _isinstance(value, path: str) -> bool:
 class ModelFact(F.FunctionFact):
     """A Keras model as the kernel described it; calling it replays the recorded predictions."""
 
-    def __init__(self, facts: ModelFacts, calls: dict, live_call=None):
+    def __init__(self, facts: ModelFacts, calls: dict, live_call=None, graph=None, schedule=None):
         super().__init__(facts.cls, False, calls, live_call)
         self.facts = facts
+        self.graph = graph  # its GraphFacts (graph_facts.py), or None
+        self.schedule = schedule  # its optimizer's learning rate as ScheduleFacts (schedules.py), or None
 
     def fact_description(self) -> str:
         from learnkit.i18n import _
@@ -82,7 +84,15 @@ def _encode_model(model, enc: F.Encoder, depth: int):
     enc.callable = True
     if seen:
         return {"$t": "ref", "ref": n}
-    return {"$t": "keras.model", "ref": n, "facts": enc(model_facts(model), depth)}
+    from learnkit.keras.graph_facts import graph_facts
+    from learnkit.keras.schedules import schedule_facts
+    extra = {}
+    for key, read in (("graph", graph_facts), ("schedule", schedule_facts)):
+        try:
+            extra[key] = enc(read(model), depth)
+        except Exception:  # what this cannot read: the checks that need it say so, the others go on
+            extra[key] = None
+    return {"$t": "keras.model", "ref": n, "facts": enc(model_facts(model), depth), **extra}
 
 
 def _encode_history(history, enc: F.Encoder, depth: int):
@@ -142,9 +152,16 @@ def _decode_model(node, dec: F.Decoder, depth: int):
     facts = dec(node.get("facts"), depth)
     if not isinstance(facts, ModelFacts):
         raise F.MalformedFacts("a model without its facts")
+    from learnkit.keras.graph_facts import GraphFacts
+    from learnkit.keras.schedules import ScheduleFacts
+    graph, schedule = dec(node.get("graph"), depth), dec(node.get("schedule"), depth)
+    if not (graph is None or isinstance(graph, GraphFacts)) or not (schedule is None or isinstance(schedule,
+                                                                                                    ScheduleFacts)):
+        raise F.MalformedFacts("a model with a bad graph or learning rate")
     n = F.int_field(node, "ref")
     live = dec.live.get(n)
-    return dec.remember(node, ModelFact(facts, dec.calls.setdefault(n, {}), None if live is None else _run_model(live, dec.timeout)))
+    return dec.remember(node, ModelFact(facts, dec.calls.setdefault(n, {}),
+                                        None if live is None else _run_model(live, dec.timeout), graph, schedule))
 
 
 def _decode_history(node, dec: F.Decoder, depth: int):

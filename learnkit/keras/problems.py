@@ -1,5 +1,8 @@
 """``KerasModelProblem``: "build this stack of layers" questions, judged on the live model.
 
+With ``graph=Graph(...)`` instead of ``layers=`` the model may branch (graph.py: residual blocks,
+Inception-style branches, preprocess_input and a nested conv_base); the rest of the judging is the same.
+
     KerasModelProblem(
         layers=[Dense(128, "relu"), Dropout(0.3), Dense(64, "relu"), Dropout(0.3), Dense(1, "linear")],
         input_shape=[18],
@@ -32,6 +35,7 @@ from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _
 from learnkit.keras.facts import ModelFacts, NotAModel, model_facts
+from learnkit.keras.graph import Graph, graph_difference
 from learnkit.keras.spec import LayerSpec, first_difference, input_shape_difference
 
 
@@ -40,7 +44,8 @@ class KerasModelProblem(Problem):
     """The model in ``var`` must be the chain of layers ``layers`` (with ``input_shape`` if given)."""
 
     var: str = "model"
-    layers: Sequence[LayerSpec]
+    layers: Sequence[LayerSpec] | None = None
+    graph: Graph | None = None  # instead of ``layers``: a model that is not a simple chain (graph.py)
     input_shape: Sequence[int] | None = None
     starter: Sequence[LayerSpec] | None = None  # the untouched starter model's layers
     starter_message: str = ""
@@ -52,11 +57,13 @@ class KerasModelProblem(Problem):
     kind = "keras_model"
 
     def judge(self, ns):
+        value = self.fetch(ns)[self.var]
         try:
-            facts = model_facts(self.fetch(ns)[self.var], name=self.var)
+            facts = model_facts(value, name=self.var)
         except NotAModel as e:  # with `relevant`, a non-model may belong to another question
             raise NotAModel(str(e), attempt=self.relevant is None) from None
-        why = first_difference(facts, self.layers, self.input_shape)
+        why = graph_difference(value, self.graph, self.var) if self.graph is not None else \
+            first_difference(facts, self.layers or (), self.input_shape)
         if why is None:
             return Verdict(Status.CORRECT, self.success or _("Correct!"))
         if self.starter is not None and first_difference(facts, self.starter) is None:

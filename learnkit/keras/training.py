@@ -28,7 +28,9 @@ from learnkit.i18n import _, _n, gap
 from learnkit.keras.early_stopping import (EarlyStoppingSpec, callback_difference, early_stop_epoch,  # noqa: F401
                                            early_stopping_difference, early_stopping_summary, higher_is_better)
 from learnkit.keras.facts import CompileFacts, FitFacts, ModelFacts, NotAHistory, fit_facts, model_facts
+from learnkit.keras.graph import Graph, graph_difference
 from learnkit.keras.names import canonical_loss, canonical_metric
+from learnkit.keras.schedules import ScheduleFacts, ScheduleSpec, schedule_difference, schedule_facts
 from learnkit.keras.spec import LayerSpec, first_difference
 
 KERAS_BATCH_SIZE = 32  # fit's default batch_size
@@ -65,7 +67,7 @@ class CompileSpec:
     optimizer: str | None = None  # a name Keras knows: 'adam', 'sgd', 'rmsprop' (any case)
     loss: str | None = None  # any alias: 'mse', 'mean_squared_error'
     metrics: Sequence[str] = ()  # required metrics (aliases accepted); others may be added
-    learning_rate: float | None = None
+    learning_rate: float | ScheduleSpec | None = None  # a ScheduleSpec: checked by its values (schedules.py)
 
 
 def optimizer_class_name(name: str) -> str:
@@ -90,8 +92,10 @@ def metric_matches(got: str, wanted: str, loss: str | None = None) -> bool:
     return False
 
 
-def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str = "model") -> str | None:
-    """None when the compile arguments match ``spec``; else one message (also when not compiled)."""
+def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str = "model",
+                       schedule: ScheduleFacts | None = None) -> str | None:
+    """None when the compile arguments match ``spec``; else one message (also when not compiled).
+    ``schedule``: the optimizer's learning rate (``schedule_facts(model)``), for a ``ScheduleSpec``."""
     if facts is None:
         return _("`{name}` is not compiled yet: call `{name}.compile(...)`.").format(name=name)
     want: str | None
@@ -101,7 +105,11 @@ def compile_difference(facts: CompileFacts | None, spec: CompileSpec, name: str 
             return _("`{name}` is compiled with the {have} optimizer; this question asks for {want} "
                      "(optimizer='{spelling}').").format(name=name, have=facts.optimizer, want=want,
                                                         spelling=spec.optimizer)
-    if spec.learning_rate is not None and (facts.learning_rate is None or not math.isclose(
+    if isinstance(spec.learning_rate, ScheduleSpec):
+        why = schedule_difference(schedule, spec.learning_rate, name)
+        if why:
+            return why
+    elif spec.learning_rate is not None and (facts.learning_rate is None or not math.isclose(
             facts.learning_rate, spec.learning_rate, rel_tol=1e-5)):
         have = _("no fixed learning rate") if facts.learning_rate is None else \
             _("learning rate {lr:g}").format(lr=facts.learning_rate)
@@ -263,6 +271,7 @@ class RunSpec:
     layers: Sequence[LayerSpec] | None = None
     input_shape: Sequence[int] | None = None
     params: int | None = None
+    graph: Graph | None = None  # instead of ``layers``: a model that is not a simple chain (graph.py)
     compile: CompileSpec | None = None
     fit: FitSpec | None = None
     early_stopping: EarlyStoppingSpec | None = None
@@ -309,10 +318,13 @@ def run_difference(history, spec: RunSpec, name: str = "history", cb=None,
     model = history_model(history, name)
     mfacts = model_facts(model, name=name)
     why = model_difference(mfacts, spec, name)
+    if why is None and spec.graph is not None:
+        why = graph_difference(model, spec.graph, name)
+        why = _("The model behind `{name}` is not the one asked for. {why}").format(name=name, why=why) if why else None
     if why:
         return why
     if spec.compile is not None:
-        why = compile_difference(mfacts.compile, spec.compile, name=f"{name}.model")
+        why = compile_difference(mfacts.compile, spec.compile, name=f"{name}.model", schedule=schedule_facts(model))
         if why:
             return why
     ffacts = fit_facts(history, name=name)

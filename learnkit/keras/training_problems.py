@@ -29,7 +29,9 @@ from learnkit.keras.facts import ModelFacts, model_facts
 from learnkit.keras.problems import KerasModelProblem, other_model
 from learnkit.keras.provenance import run_of  # noqa: F401  (thought experiments: which model a run came from)
 from learnkit.keras.spec import LayerSpec, first_difference
-from learnkit.keras.early_stopping import EarlyStoppingSpec, callback_difference
+from learnkit.keras.callbacks import CallbackSpec, callback_spec_difference
+from learnkit.keras.early_stopping import EarlyStoppingSpec  # noqa: F401  (the spec most questions use)
+from learnkit.keras.schedules import schedule_facts
 from learnkit.keras.training import CompileSpec, RunSpec, compile_difference, history_model, run_difference
 
 
@@ -85,7 +87,8 @@ class CompileProblem(Problem):
     kind = "keras_compile"
 
     def judge(self, ns):
-        facts = model_facts(self.fetch(ns)[self.var], name=self.var)
+        model = self.fetch(ns)[self.var]
+        facts = model_facts(model, name=self.var)
         if not _relevant(facts, self.input_shape, self.relevant):
             raise _other_model(self.var, facts, self.layers, self.input_shape, self.relevant_message)
         if facts.compile is None:
@@ -96,7 +99,7 @@ class CompileProblem(Problem):
             if why:
                 raise Incorrect((self.model_message or _("This question compiles the model built above, which is "
                                                          "not right yet: ")) + why)
-        why = compile_difference(facts.compile, self.compile, self.var)
+        why = compile_difference(facts.compile, self.compile, self.var, schedule=schedule_facts(model))
         if why:
             raise Incorrect(why)
         return Verdict(Status.CORRECT, self.success or _("Correct!"))
@@ -108,7 +111,7 @@ class TrainingProblem(Problem):
 
     runs: Mapping[str, RunSpec]
     callback_var: str | None = None
-    callback: EarlyStoppingSpec | None = None
+    callback: CallbackSpec | None = None  # EarlyStoppingSpec, CheckpointSpec or ReduceLRSpec (callbacks.py)
     callback_run: str | None = None  # the run that must have used the callback last (default: the last run)
     starters: Mapping[str, Sequence[LayerSpec]] = field(default_factory=dict)  # var -> the starter model
     starter_message: str = ""
@@ -141,7 +144,7 @@ class TrainingProblem(Problem):
         cb = values.get(self.callback_var) if self.callback_var else None
         cb_name = self.callback_var or "early_stopping_monitor"
         if self.callback is not None and self.callback_var:
-            why = callback_difference(cb, self.callback, cb_name)
+            why = callback_spec_difference(cb, self.callback, cb_name)
             if why:
                 raise Incorrect(why)
             if getattr(cb, "model", None) is None:  # (callback_difference refused anything but a callback)

@@ -10,10 +10,11 @@ import numpy as np
 import pytest
 
 from learnkit import data as D
+from repo import ROOT
 
 
 def _real() -> Path | None:
-    for c in (os.environ.get("LEARNKIT_DATA", ""), str(Path(__file__).resolve().parents[4] / "shared" / "data")):
+    for c in (os.environ.get("LEARNKIT_DATA", ""), str(ROOT.parent / "shared" / "data")):
         if c and (Path(c) / "boston_housing.npz").is_file():
             return Path(c)
     return None

@@ -1,15 +1,9 @@
 """The same facts, specs and problems under KERAS_BACKEND=jax (in a subprocess: the backend is fixed
 when keras is first imported, and this test process already uses TensorFlow)."""
-import json
-import os
-import subprocess
-import sys
 import textwrap
-from pathlib import Path
 
 import pytest
-from repo import ROOT  # noqa: E402
-
+from jax_subprocess import run_under_jax
 
 SCRIPT = textwrap.dedent('''
     import json, warnings
@@ -83,18 +77,7 @@ SCRIPT = textwrap.dedent('''
 
 @pytest.fixture(scope="module")
 def jax_run():
-    try:
-        import jax  # noqa: F401
-    except Exception as e:  # pragma: no cover - depends on the environment
-        pytest.skip(f"JAX is not installed or does not import ({type(e).__name__}: {e}); "
-                    f"install learnkit[jax] to test the JAX backend")
-    env = dict(os.environ, KERAS_BACKEND="jax", TF_CPP_MIN_LOG_LEVEL="3", JAX_PLATFORMS="cpu",
-               PYTHONPATH=os.pathsep.join(filter(None, [str(ROOT), os.environ.get("PYTHONPATH")])))
-    proc = subprocess.run([sys.executable, "-c", SCRIPT], env=env, cwd=ROOT, capture_output=True, text=True,
-                          timeout=300)
-    assert proc.returncode == 0, proc.stderr[-3000:]
-    line = next(x for x in proc.stdout.splitlines() if x.startswith("JSON:"))
-    return json.loads(line[len("JSON:"):])
+    return run_under_jax(SCRIPT)
 
 
 pytestmark = pytest.mark.jax
