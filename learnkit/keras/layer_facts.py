@@ -18,6 +18,7 @@ if TYPE_CHECKING:
 
 # the settings named without their key in short descriptions ('Conv2D(32, 3, relu)'), in this order
 POSITIONAL = ("filters", "kernel_size", "pool_size", "input_dim", "output_dim")
+DEFAULT_ACTIVATION = {"SimpleRNN": "tanh", "LSTM": "tanh", "GRU": "tanh"}  # else "linear"
 
 
 def show_value(value) -> str:
@@ -64,7 +65,7 @@ class LayerFacts:
         parts += [show_value(self.config[k]) for k in POSITIONAL if self.config.get(k) is not None]
         if self.rate is not None:
             parts.append(f"{self.rate:g}")
-        if self.activation is not None and self.activation != "linear" \
+        if self.activation is not None and self.activation != DEFAULT_ACTIVATION.get(self.cls, "linear") \
                 and self.cls not in ACTIVATION_LAYERS:
             parts.append(self.activation)
         return f"{self.cls}({', '.join(parts)})" if parts else self.cls
