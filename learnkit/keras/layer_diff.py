@@ -9,6 +9,7 @@ model used as a layer (``NestedModel``: its name and what of it is frozen) have 
 from __future__ import annotations
 
 import math
+from collections.abc import Collection
 
 from learnkit.i18n import _
 from learnkit.keras.facts import LayerFacts
@@ -16,10 +17,10 @@ from learnkit.keras.layer_specs import NESTED_MODEL, LayerSpec, units_text
 from learnkit.keras.names import ACTIVATION_LAYERS
 from learnkit.keras.regularizers import NO_REGULARIZER, REGULARIZER_KEYS
 
-__all__ = ["RATE_TOL", "layer_difference", "same_value", "setting_value"]
+__all__ = ["RATE_TOL", "hidden_only_regularizers", "layer_difference", "same_value", "setting_value"]
 
 RATE_TOL = 1e-6
-_OLD_STYLE = ("momentum", "epsilon", "center", "scale", "axis", "use_bias")  # "with key=value" messages
+_OLD_STYLE = ("use_bias",)  # and BatchNormalization's settings: "with key=value" messages
 
 
 def setting_value(layer: LayerFacts, key):
@@ -48,6 +49,14 @@ def same_value(got, want) -> bool:
     return (tuple(got) if isinstance(got, list) else got) == want
 
 
+def hidden_only_regularizers(spec) -> set[str]:
+    """The regularizer keys that ``spec`` (a list of LayerSpec) sets on hidden layers and forbids on the last."""
+    if not spec:
+        return set()
+    hidden = {k for s in spec[:-1] for k, v in s.attrs if k in REGULARIZER_KEYS and v != NO_REGULARIZER}
+    return {k for k in hidden if spec[-1].get(k) == NO_REGULARIZER}
+
+
 def _show(value) -> str:
     if isinstance(value, float):
         return f"{value:g}"
@@ -56,10 +65,10 @@ def _show(value) -> str:
     return repr(value)
 
 
-def _regularizer_message(layer: LayerFacts, key: str, got, want, pos: int, last: bool) -> str:
+def _regularizer_message(layer: LayerFacts, key: str, got, want, pos: int, hidden_only) -> str:
     what = key.replace("_", " ")
     fmt = {"i": pos, "layer": layer.short(), "what": what, "got": got, "want": want}
-    if want == NO_REGULARIZER and last:
+    if want == NO_REGULARIZER and key in hidden_only:
         return _("Layer {i} ({layer}) is the output layer: it should have no {what}; yours has {got}. "
                  "The question regularizes the hidden layers only.").format(**fmt)
     if want == NO_REGULARIZER:
@@ -81,8 +90,9 @@ def _nested_difference(layer: LayerFacts, spec: LayerSpec, pos: int) -> str | No
     return freeze_difference(layer.model, trainable=spec.get("trainable"), trainable_last=spec.get("trainable_last"))
 
 
-def layer_difference(layer: LayerFacts, spec: LayerSpec, pos: int, last: bool = False) -> str | None:
-    """None when ``layer`` matches ``spec``; else the first difference. ``last``: the model's output layer."""
+def layer_difference(layer: LayerFacts, spec: LayerSpec, pos: int, hidden_only: Collection[str] = ()) -> str | None:
+    """None when ``layer`` matches ``spec``; else the first difference. ``hidden_only``: for the output
+    layer, the regularizer keys the question asks for on the hidden layers only (a message says so)."""
     if spec.cls == NESTED_MODEL:
         return _nested_difference(layer, spec, pos)
     same_cls = layer.cls == spec.cls or (spec.cls == "Activation" and layer.cls in ACTIVATION_LAYERS)
@@ -114,7 +124,7 @@ def layer_difference(layer: LayerFacts, spec: LayerSpec, pos: int, last: bool = 
             return _("Layer {i} should use the {want} activation; yours uses {got}.").format(
                 want=want, got=got, **fmt)
         if key in REGULARIZER_KEYS:
-            return _regularizer_message(layer, key, got, want, pos, last)
+            return _regularizer_message(layer, key, got, want, pos, hidden_only)
         if key == "filters":
             return _("Layer {i} ({cls}) has {got} filters; the question asks for {want}.").format(
                 got=got, want=want, **fmt)
@@ -127,7 +137,7 @@ def layer_difference(layer: LayerFacts, spec: LayerSpec, pos: int, last: bool = 
         if key == "trainable":
             return (_("Layer {i} ({layer}) should be frozen (trainable=False).") if want is False else
                     _("Layer {i} ({layer}) should train; yours is frozen (trainable=False).")).format(**fmt)
-        if key in _OLD_STYLE:
+        if key in _OLD_STYLE or layer.bn is not None:
             return _("Layer {i} should be {cls} with {key}={want!r}; yours has {key}={got!r}.").format(
                 want=want, got=got, **fmt)
         return _("Layer {i} ({cls}) has {key} {got}; the question asks for {want}.").format(

@@ -58,7 +58,8 @@ class LayerSpec:
             act = attrs.pop("activation")
             if act != DEFAULT_ACTIVATION.get(self.cls, "linear") or self.cls == "Activation":
                 parts.append(act)
-        parts += [f"{k}={v!r}" for k, v in attrs.items() if not _default(self.cls, k, v)]
+        parts += [f"{k}={v!r}" if isinstance(v, str) else f"{k}={show_value(v)}"
+                  for k, v in attrs.items() if not _default(self.cls, k, v)]
         return f"{self.cls}({', '.join(parts)})" if parts else self.cls
 
     def describe(self) -> str:

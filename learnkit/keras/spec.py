@@ -30,7 +30,7 @@ from learnkit.i18n import _, _n, gap
 from learnkit.keras.facts import LayerFacts, ModelFacts, NotAModel, model_facts
 from learnkit.keras.layer_specs import *  # noqa: F403  (the spec constructors: Dense, Conv2D, LSTM, ...)
 from learnkit.keras.layer_specs import Layer, LayerSpec, spec_summary, units_text  # noqa: F401
-from learnkit.keras.layer_diff import RATE_TOL, layer_difference  # noqa: F401
+from learnkit.keras.layer_diff import RATE_TOL, hidden_only_regularizers, layer_difference  # noqa: F401
 from learnkit.keras.reference import reference_layers
 
 
@@ -41,7 +41,8 @@ def _matches(layers, spec) -> bool:
 
 def _sequence_difference(layers: tuple, spec: Sequence[LayerSpec]) -> str | None:
     n, m = len(layers), len(spec)
-    first = next((d for d in (layer_difference(layer, s, i, last=i == m)
+    hidden_only = hidden_only_regularizers(spec)
+    first = next((d for d in (layer_difference(layer, s, i, hidden_only if i == m else ())
                               for i, (layer, s) in enumerate(zip(layers, spec), 1)) if d), None)
     if n == m:
         return first
