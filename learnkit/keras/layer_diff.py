@@ -13,6 +13,7 @@ from collections.abc import Collection
 
 from learnkit.i18n import _
 from learnkit.keras.facts import LayerFacts
+from learnkit.keras.layer_facts import setting_text
 from learnkit.keras.layer_specs import NESTED_MODEL, LayerSpec, units_text
 from learnkit.keras.names import ACTIVATION_LAYERS
 from learnkit.keras.regularizers import NO_REGULARIZER, REGULARIZER_KEYS
@@ -55,14 +56,6 @@ def hidden_only_regularizers(spec) -> set[str]:
         return set()
     hidden = {k for s in spec[:-1] for k, v in s.attrs if k in REGULARIZER_KEYS and v != NO_REGULARIZER}
     return {k for k in hidden if spec[-1].get(k) == NO_REGULARIZER}
-
-
-def _show(value) -> str:
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, tuple) and any(isinstance(v, float) for v in value):
-        return "(" + ", ".join(_show(v) for v in value) + ")"
-    return repr(value)
 
 
 def _regularizer_message(layer: LayerFacts, key: str, got, want, pos: int, hidden_only) -> str:
@@ -141,5 +134,5 @@ def layer_difference(layer: LayerFacts, spec: LayerSpec, pos: int, hidden_only: 
             return _("Layer {i} should be {cls} with {key}={want!r}; yours has {key}={got!r}.").format(
                 want=want, got=got, **fmt)
         return _("Layer {i} ({cls}) has {key} {got}; the question asks for {want}.").format(
-            got=_show(got), want=_show(want), **fmt)
+            got=setting_text(got), want=setting_text(want), **fmt)
     return None

@@ -21,17 +21,21 @@ POSITIONAL = ("filters", "kernel_size", "pool_size", "input_dim", "output_dim")
 DEFAULT_ACTIVATION = {"SimpleRNN": "tanh", "LSTM": "tanh", "GRU": "tanh"}  # else "linear"
 
 
+def setting_text(value) -> str:
+    """A setting as messages show it: 'same' -> "'same'", 0.30000001 -> '0.3', (-0.1, 0.1), (3, 3)."""
+    if isinstance(value, float):
+        return f"{value:g}"
+    if isinstance(value, tuple) and any(isinstance(v, float) for v in value):
+        return "(" + ", ".join(setting_text(v) for v in value) + ("," if len(value) == 1 else "") + ")"
+    return repr(value)
+
+
 def show_value(value) -> str:
-    """(3, 3) -> '3', (3, 5) -> '(3, 5)', 0.30000001 -> '0.3', 'same' -> 'same'."""
+    """Compact, for short descriptions: (3, 3) -> '3', (3, 5) -> '(3, 5)', 0.30000001 -> '0.3', 'same' -> 'same'."""
     if isinstance(value, tuple) and value and all(v == value[0] for v in value) \
             and isinstance(value[0], int) and not isinstance(value[0], bool):
         return str(value[0])
-    if isinstance(value, float):
-        return f"{value:g}"
-    if isinstance(value, tuple):
-        return "(" + ", ".join(show_value(v) if isinstance(v, float) else repr(v) for v in value) + \
-            ("," if len(value) == 1 else "") + ")"
-    return str(value)
+    return value if isinstance(value, str) else setting_text(value)
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 
 from learnkit.i18n import _, _n
-from learnkit.keras.layer_facts import DEFAULT_ACTIVATION, POSITIONAL, show_value
+from learnkit.keras.layer_facts import DEFAULT_ACTIVATION, POSITIONAL, setting_text, show_value
 from learnkit.keras.names import activation_name, canonical_attr
 
 __all__ = ["LayerSpec", "Layer", "spec_summary", "units_text", "Dense", "Dropout", "BatchNormalization",
@@ -58,8 +58,7 @@ class LayerSpec:
             act = attrs.pop("activation")
             if act != DEFAULT_ACTIVATION.get(self.cls, "linear") or self.cls == "Activation":
                 parts.append(act)
-        parts += [f"{k}={v!r}" if isinstance(v, str) else f"{k}={show_value(v)}"
-                  for k, v in attrs.items() if not _default(self.cls, k, v)]
+        parts += [f"{k}={setting_text(v)}" for k, v in attrs.items() if not _default(self.cls, k, v)]
         return f"{self.cls}({', '.join(parts)})" if parts else self.cls
 
     def describe(self) -> str:

@@ -83,8 +83,9 @@ def _one(layer: LayerFacts, want: LayerSpec, shape: tuple):
         return 0, _spatial(shape, pool, setting("strides") or pool, setting("padding"), shape[-1])
     if cls.startswith(("GlobalMaxPooling", "GlobalAveragePooling")):
         return 0, (shape[-1],)
-    if cls == "Embedding" and isinstance(setting("input_dim"), int) and isinstance(setting("output_dim"), int):
-        return setting("input_dim") * setting("output_dim"), shape + (setting("output_dim"),)
+    vocabulary, width = setting("input_dim"), setting("output_dim")
+    if cls == "Embedding" and isinstance(vocabulary, int) and isinstance(width, int):
+        return vocabulary * width, shape + (width,)
     if cls in _RNN_GATES:
         return _rnn(cls, attrs, layer, shape)
     inner = attrs.get("layer")
