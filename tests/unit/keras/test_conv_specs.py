@@ -103,6 +103,13 @@ def test_mnist_wrong_pooling():
     assert first_difference(m, [MaxPooling2D(3, strides=None), Flatten()]) is None  # any strides
 
 
+def test_reference_counts_catch_a_convolution_without_bias():
+    m = mnist(first=L.Conv2D(32, 3, activation="relu", use_bias=False))
+    assert diff(m) == ("Layer 1 (Conv2D(32, 3, relu)) has 288 parameters; it should have 320 (did you turn off its "
+                       "bias? Leave out use_bias=False). In all, your model has 104,170 parameters; it should have "
+                       "104,202.")
+
+
 def test_given_params_and_output_shapes():
     loose = [S.Layer("Conv2D", filters=32), MaxPooling2D(2), S.Layer("Conv2D"), MaxPooling2D(2),
              S.Layer("Conv2D"), Flatten(), Dense(10)]  # kernel sizes open: only the numbers can tell

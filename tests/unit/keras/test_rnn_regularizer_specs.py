@@ -30,6 +30,8 @@ def test_rnn_facts_and_reference_counts():
     assert [x.output_shape for x in f.layers] == [(10, 8), (10, 8), (4,), (1,)]
     assert [x.short() for x in f.layers[:3]] == ["Embedding(1000, 8)", "Bidirectional(LSTM(4))", "GRU(4)"]
     assert first_difference(imdb(), IMDB, input_shape=(10,)) is None
+    from learnkit.keras.spec import reference_params
+    assert reference_params(f.layers, IMDB, (10,)) == [x.params for x in f.layers]
 
 
 def test_rnn_spellings():
