@@ -4,9 +4,17 @@ from learnkit.keras.facts import (CallbackFacts, CompileFacts, FitFacts, LayerFa
                                   NotAModel, callback_facts, compile_facts, fit_facts, model_facts)
 from learnkit.keras.names import activation_name, canonical_loss, canonical_metric
 from learnkit.keras import fact_types  # noqa: F401  (Keras objects as facts: registers their encodings)
-from learnkit.keras.problems import KerasModelProblem, relevant_input_dim
+from learnkit.keras.problems import KerasFreezeProblem, KerasModelProblem, relevant_input_dim
 from learnkit.keras.spec import (Activation, BatchNormalization, Dense, Dropout, Layer, LayerSpec,
                                  first_difference, spec_summary)
+# --- convnets, RNNs, regularizers, models inside models (layer_specs.py, regularizers.py, freeze.py) ---
+from learnkit.keras.layer_specs import (GRU, LSTM, AveragePooling1D, AveragePooling2D, Bidirectional, Conv1D, Conv2D,
+                                        Embedding, Flatten, GlobalAveragePooling1D, GlobalAveragePooling2D,
+                                        GlobalMaxPooling1D, GlobalMaxPooling2D, MaxPooling1D, MaxPooling2D,
+                                        NestedModel, Normalization, RandomContrast, RandomFlip, RandomRotation,
+                                        RandomTranslation, RandomZoom, Rescaling, SimpleRNN)
+from learnkit.keras.regularizers import L1, L1L2, L2, NO_REGULARIZER
+from learnkit.keras.freeze import freeze_difference
 # --- learning curves: facts (curves.py), sentences (diagnosis.py), plot (plots.py),
 # --- and the notebook's memory of histories (history_log.py) ---
 from learnkit.keras.curves import CurveFacts, curve_facts

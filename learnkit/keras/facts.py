@@ -12,17 +12,18 @@ are rounded to 7 significant digits (0.0010000000474974513 -> 0.001).
 """
 from __future__ import annotations
 
-import math
 import sys
-import warnings
 from dataclasses import dataclass, field
 
 from learnkit.core.compare import describe
 from learnkit.core.numbers import round_sig
 from learnkit.core.problem import Incorrect
 from learnkit.i18n import _
-from learnkit.keras.names import (ACTIVATION_LAYERS, activation_name, canonical_loss, canonical_metric,
-                                  serialized_name)
+from learnkit.keras.layer_facts import SKIP, LayerFacts, simple_value, count_weights, layer_facts
+from learnkit.keras.names import canonical_loss, canonical_metric, serialized_name
+
+__all__ = ["NotAModel", "NotAHistory", "LayerFacts", "layer_facts", "ModelFacts", "model_facts", "model_layers",
+           "CompileFacts", "compile_facts", "FitFacts", "fit_facts", "CallbackFacts", "callback_facts"]
 
 
 class NotAModel(Incorrect):
@@ -38,31 +39,6 @@ class NotAHistory(Incorrect, ValueError):
 
 
 # ---------------------------------------------------------------- layers and models
-@dataclass(frozen=True)
-class LayerFacts:
-    index: int  # 1-based, InputLayer excluded
-    cls: str
-    name: str
-    units: int | None = None
-    activation: str | None = None  # None: the layer has no activation at all
-    rate: float | None = None
-    bn: dict | None = field(default=None, hash=False)
-    params: int | None = None
-    config: dict = field(default_factory=dict, hash=False, repr=False)  # simple config values
-
-    def short(self) -> str:
-        """'Dense(64, relu)', 'Dense(1)', 'Dropout(0.3)', 'BatchNormalization', 'Activation(relu)'."""
-        parts = []
-        if self.units is not None:
-            parts.append(str(self.units))
-        if self.rate is not None:
-            parts.append(f"{self.rate:g}")
-        if self.activation is not None and self.activation != "linear" \
-                and self.cls not in ACTIVATION_LAYERS:
-            parts.append(self.activation)
-        return f"{self.cls}({', '.join(parts)})" if parts else self.cls
-
-
 @dataclass(frozen=True)
 class CompileFacts:
     optimizer: str | None  # class name: 'Adam', 'SGD', ...
@@ -82,60 +58,12 @@ class ModelFacts:
     non_trainable_params: int | None
     is_chain: bool
     compile: CompileFacts | None = None
+    name: str = ""
+    trainable: bool = True  # the model's own flag (``conv_base.trainable = False``)
 
     def summary(self) -> str:
         """'Dense, Dropout, Dense' (class names, in order)."""
         return ", ".join(layer.cls for layer in self.layers)
-
-
-def _simple(value):
-    if isinstance(value, list):
-        value = tuple(value)
-    if isinstance(value, tuple) and all(isinstance(v, (int, float, str, bool, type(None))) for v in value):
-        return value
-    return value if isinstance(value, (int, float, str, bool, type(None))) else _SKIP
-
-
-_SKIP = object()
-
-
-def layer_facts(layer, index: int) -> LayerFacts:
-    cls = type(layer).__name__
-    try:
-        with warnings.catch_warnings():  # e.g. "lambda activations cannot be serialized"
-            warnings.simplefilter("ignore")
-            config = layer.get_config()
-    except Exception:  # a custom layer without get_config
-        config = {}
-    config = {k: v for k, v in ((k, _simple(v)) for k, v in config.items())
-              if v is not _SKIP and k not in ("name", "trainable", "dtype")}
-    units = getattr(layer, "units", None)
-    units = units if isinstance(units, int) and not isinstance(units, bool) else None
-    if cls in ACTIVATION_LAYERS:
-        activation = ACTIVATION_LAYERS[cls]
-        if cls == "ReLU" and (config.get("max_value") or config.get("negative_slope") or config.get("threshold")):
-            activation = "relu(custom)"
-    elif hasattr(layer, "activation"):
-        activation = activation_name(layer.activation)
-    else:
-        activation = None
-    rate = getattr(layer, "rate", None)
-    rate = float(rate) if isinstance(rate, (int, float)) and not isinstance(rate, bool) else None
-    bn = None
-    import keras
-    if isinstance(layer, keras.layers.BatchNormalization):
-        axis = config.get("axis", getattr(layer, "axis", -1))
-        bn = {"momentum": float(layer.momentum), "epsilon": float(layer.epsilon),
-              "center": bool(layer.center), "scale": bool(layer.scale),
-              "axis": axis[0] if isinstance(axis, tuple) and len(axis) == 1 else axis}
-    params = None
-    if getattr(layer, "built", False):
-        try:
-            params = int(layer.count_params())
-        except Exception:
-            params = None
-    return LayerFacts(index=index, cls=cls, name=str(layer.name), units=units, activation=activation,
-                      rate=rate, bn=bn, params=params, config=config)
 
 
 def _shape(tensor) -> tuple:
@@ -175,10 +103,6 @@ def _is_chain(model, layers) -> bool:
         return False
 
 
-def _count(weights) -> int:
-    return sum(math.prod(int(d) for d in w.shape) for w in weights)
-
-
 def model_facts(obj, name: str = "model") -> ModelFacts:
     """Facts about a Keras model (live, or as the kernel reported it); raises ``NotAModel`` for anything else."""
     from learnkit.keras.fact_types import ModelFact
@@ -203,14 +127,15 @@ def model_facts(obj, name: str = "model") -> ModelFacts:
     params = trainable = non_trainable = None
     if getattr(obj, "built", False):
         try:
-            trainable = _count(obj.trainable_weights)
-            non_trainable = _count(obj.non_trainable_weights)
+            trainable = count_weights(obj.trainable_weights)
+            non_trainable = count_weights(obj.non_trainable_weights)
             params = trainable + non_trainable
         except Exception:
             params = trainable = non_trainable = None
     return ModelFacts(cls=type(obj).__name__, layers=layers, input_shape=_input_shape(obj),
                       params=params, trainable_params=trainable, non_trainable_params=non_trainable,
-                      is_chain=_is_chain(obj, live), compile=compile_facts(obj))
+                      is_chain=_is_chain(obj, live), compile=compile_facts(obj), name=str(obj.name),
+                      trainable=bool(obj.trainable))
 
 
 def model_layers(model) -> list:
@@ -327,9 +252,9 @@ def callback_facts(cb, name: str = "callback") -> CallbackFacts:
     if keras is None or not isinstance(cb, keras.callbacks.Callback):
         raise Incorrect(_("`{name}` should be a Keras callback such as keras.callbacks.EarlyStopping(...); "
                           "yours is {actual}.").format(name=name, actual=describe(cb)))
-    public = {k: _simple(v) for k, v in vars(cb).items() if not k.startswith("_")
+    public = {k: simple_value(v) for k, v in vars(cb).items() if not k.startswith("_")
               and k not in ("params", "model", "best_weights", "monitor_op")}
-    public = {k: v for k, v in public.items() if v is not _SKIP}
+    public = {k: v for k, v in public.items() if v is not SKIP}
     known = {k: public.pop(k) for k in _CALLBACK_FIELDS if k in public}
     if isinstance(known.get("min_delta"), (int, float)):
         known["min_delta"] = abs(float(known["min_delta"]))

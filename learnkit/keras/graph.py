@@ -31,7 +31,8 @@ from typing import Callable, Sequence, Union
 from learnkit.i18n import _
 from learnkit.keras.facts import NotAModel
 from learnkit.keras.graph_facts import SHARED, UNREADABLE, GraphFacts, GraphNode, graph_facts
-from learnkit.keras.spec import Layer, LayerSpec, _layer_difference, first_difference, input_shape_difference
+from learnkit.keras.layer_diff import layer_difference
+from learnkit.keras.spec import Layer, LayerSpec, first_difference, input_shape_difference
 
 UNORDERED = {"Add", "Multiply", "Average", "Maximum", "Minimum"}
 MERGES = UNORDERED | {"Concatenate", "Subtract", "Dot"}
@@ -136,7 +137,7 @@ def _node_difference(node: GraphNode, want: NodeLayer, g: GraphFacts) -> str | N
             return None
         if node.layer is None or node.kind not in ("layer", "model"):
             return _("{node} should be {want}.").format(node=_name(node, g, True), want=want.describe())
-        return _layer_difference(node.layer, want, node.layer.index)
+        return layer_difference(node.layer, want, node.layer.index)
     if isinstance(want, Submodel):
         if node.kind != "model" or node.layer is None:
             return _("{node} should be the nested model {want}.").format(node=_name(node, g, True), want=want.short())

@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 __all__ = ["ACTIVATION_LAYERS", "snake_case", "activation_name", "serialized_name", "canonical_loss",
-           "canonical_metric"]
+           "canonical_metric", "canonical_attr"]
 
 _ACTIVATION_ALIASES = {"identity": "linear", "none": "linear", "softmax_v2": "softmax",
                        "swish": "silu", "leakyrelu": "leaky_relu"}
@@ -97,3 +97,29 @@ def canonical_metric(metric) -> str | None:
     metric: it is 'exact_accuracy'.
     """
     return _canonical(metric, _METRIC_ALIASES, lambda keras: keras.metrics.get, _METRIC_CLASSES)
+
+
+_SPATIAL_KEYS = ("kernel_size", "strides", "pool_size", "dilation_rate", "size")
+_RANGE_KEYS = {"RandomRotation": ("factor",), "RandomZoom": ("height_factor", "width_factor"),
+               "RandomTranslation": ("height_factor", "width_factor")}
+
+
+def canonical_attr(cls: str, key: str, value):
+    """One spelling of a layer setting, for facts and specs alike: lists are tuples; ``kernel_size=3``
+    of a Conv2D is ``(3, 3)`` (also strides, pool_size, ... of the 1D/2D/3D layers); the factor
+    ``0.1`` of RandomRotation (and RandomZoom's, RandomTranslation's) is the range ``(-0.1, 0.1)``;
+    a regularizer is its canonical text (``"L2(0.002)"``); ``padding`` is lower case."""
+    from learnkit.keras.regularizers import REGULARIZER_KEYS, regularizer_name
+    if isinstance(value, list):
+        value = tuple(value)
+    if key in REGULARIZER_KEYS:
+        return regularizer_name(value)
+    is_number = isinstance(value, (int, float)) and not isinstance(value, bool)
+    if key in _SPATIAL_KEYS and isinstance(value, int) and not isinstance(value, bool) \
+            and cls[-2:] in ("1D", "2D", "3D"):
+        return (value,) * int(cls[-2])
+    if key in _RANGE_KEYS.get(cls, ()) and is_number:
+        return (-abs(float(value)), abs(float(value)))
+    if key == "padding" and isinstance(value, str):
+        return value.lower()
+    return value

@@ -29,12 +29,13 @@ may read the same variable (``model``) and the student who asks means this one.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 
 from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _
 from learnkit.keras.facts import ModelFacts, NotAModel, model_facts
+from learnkit.keras.freeze import freeze_difference, nested_models
 from learnkit.keras.graph import Graph, graph_difference
 from learnkit.keras.spec import LayerSpec, first_difference, input_shape_difference
 
@@ -53,6 +54,8 @@ class KerasModelProblem(Problem):
     mistakes: Sequence[tuple] = ()
     relevant: Callable[[ModelFacts], bool] | None = None
     relevant_message: str = ""  # why a non-relevant model is wrong here, when its input shape does not say it
+    params: int | None = None  # the model's total parameter count, as the question gives it
+    output_shapes: Sequence | Mapping | None = None  # per layer (None: any), or {layer number: shape}
     success: str = ""
     kind = "keras_model"
 
@@ -63,7 +66,8 @@ class KerasModelProblem(Problem):
         except NotAModel as e:  # with `relevant`, a non-model may belong to another question
             raise NotAModel(str(e), attempt=self.relevant is None) from None
         why = graph_difference(value, self.graph, self.var) if self.graph is not None else \
-            first_difference(facts, self.layers or (), self.input_shape)
+            first_difference(facts, self.layers or (), self.input_shape, params=self.params,
+                             output_shapes=self.output_shapes)
         if why is None:
             return Verdict(Status.CORRECT, self.success or _("Correct!"))
         if self.starter is not None and first_difference(facts, self.starter) is None:
@@ -108,3 +112,37 @@ def relevant_input_dim(n: int) -> Callable[[ModelFacts], bool]:
 
     relevant.__name__ = f"relevant_input_dim_{n}"
     return relevant
+
+
+@dataclass(kw_only=True)
+class KerasFreezeProblem(Problem):
+    """What of a pretrained base is frozen: ``trainable=False`` (feature extraction) or ``trainable_last=N``
+    (fine-tuning: only its last N layers train). ``var`` holds the base itself (``conv_base``) or a model
+    that uses it as a layer; ``base`` names it (``"vgg16"``) when that model holds several models.
+
+        KerasFreezeProblem(var="conv_base", trainable_last=4)
+
+    The model may have any shape (``preprocess_input`` between layers is fine): only the freeze is judged.
+    """
+
+    var: str = "conv_base"
+    base: str | None = None
+    trainable: bool | None = None
+    trainable_last: int | None = None
+    success: str = ""
+    kind = "keras_freeze"
+
+    def judge(self, ns):
+        facts = model_facts(self.fetch(ns)[self.var], name=self.var)
+        inside = nested_models(facts)
+        if self.base is not None and facts.name != self.base:
+            inside = [layer for layer in inside if layer.name == self.base]
+        target = facts if not inside or (self.base is not None and facts.name == self.base) else inside[0].model
+        if target is None or (self.base is not None and target.name != self.base):
+            raise Incorrect(_("`{var}` has no {base} inside; the question freezes layers of {base}.").format(
+                var=self.var, base=self.base))
+        var = self.var if target is facts else "conv_base"
+        why = freeze_difference(target, trainable=self.trainable, trainable_last=self.trainable_last, var=var)
+        if why:
+            raise Incorrect(why)
+        return Verdict(Status.CORRECT, self.success or _("Correct!"))

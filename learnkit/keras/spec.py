@@ -24,150 +24,25 @@ Order of the checks (only the first difference is reported):
 """
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass
-from typing import Sequence
+from collections.abc import Sequence
 
 from learnkit.i18n import _, _n, gap
 from learnkit.keras.facts import LayerFacts, ModelFacts, NotAModel, model_facts
-from learnkit.keras.names import ACTIVATION_LAYERS, activation_name
-
-RATE_TOL = 1e-6
-
-
-@dataclass(frozen=True)
-class LayerSpec:
-    """One expected layer: a class name and the attributes that must match (others: any)."""
-
-    cls: str
-    attrs: tuple = ()  # ((name, value), ...)
-
-    def get(self, key, default=None):
-        return dict(self.attrs).get(key, default)
-
-    def short(self) -> str:
-        """'Dense(64, relu)', 'Dense(1)', 'Dropout(0.3)', 'BatchNormalization', 'Conv2D(filters=32)'."""
-        attrs = dict(self.attrs)
-        parts = []
-        if "units" in attrs:
-            parts.append(str(attrs.pop("units")))
-        if "rate" in attrs:
-            parts.append(f"{attrs.pop('rate'):g}")
-        if "activation" in attrs:
-            act = attrs.pop("activation")
-            if act != "linear" or self.cls == "Activation":
-                parts.append(act)
-        parts += [f"{k}={v!r}" for k, v in attrs.items()]
-        return f"{self.cls}({', '.join(parts)})" if parts else self.cls
-
-    def describe(self) -> str:
-        """'Dropout with rate 0.3', 'Dense with 64 units and the relu activation'."""
-        attrs = dict(self.attrs)
-        if self.cls == "Activation" and "activation" in attrs:
-            return _("an Activation layer with {act}").format(act=attrs["activation"])
-        parts = []
-        if "units" in attrs:
-            parts.append(_units(attrs.pop("units")))
-        if "rate" in attrs:
-            parts.append(_("rate {rate:g}").format(rate=attrs.pop("rate")))
-        if "activation" in attrs:
-            act = attrs.pop("activation")
-            parts.append(_("no activation") if act == "linear" else _("the {act} activation").format(act=act))
-        parts += [f"{k}={v!r}" for k, v in attrs.items()]
-        if not parts:
-            return self.cls
-        return _("{cls} with {attrs}").format(cls=self.cls, attrs=_(" and ").join(parts))
-
-
-def _units(n) -> str:
-    return _n("{n} unit", "{n} units", n).format(n=n)
-
-
-def _norm(value):
-    return tuple(value) if isinstance(value, list) else value
-
-
-def Layer(cls, **attrs) -> LayerSpec:
-    """Any layer class (a name or the class itself) with attributes that must match."""
-    name = cls if isinstance(cls, str) else cls.__name__
-    if "activation" in attrs and attrs["activation"] is not None:
-        attrs["activation"] = activation_name(attrs["activation"])
-    return LayerSpec(name, tuple((k, _norm(v)) for k, v in attrs.items() if v is not None))
-
-
-def Dense(units: int | None = None, activation=None) -> LayerSpec:
-    """``activation="linear"`` requires no activation; ``None`` accepts any."""
-    return Layer("Dense", units=units, activation=activation)
-
-
-def Dropout(rate: float | None = None) -> LayerSpec:
-    return Layer("Dropout", rate=rate)
-
-
-def BatchNormalization(**attrs) -> LayerSpec:
-    return Layer("BatchNormalization", **attrs)
-
-
-def Activation(name) -> LayerSpec:
-    return Layer("Activation", activation=name)
-
-
-def spec_summary(spec: Sequence[LayerSpec]) -> str:
-    """'Dense(128, relu), Dropout(0.3), Dense(1)'."""
-    return ", ".join(s.short() for s in spec)
-
-
-# ---------------------------------------------------------------- matching
-def _value(layer: LayerFacts, key):
-    if key in ("units", "activation", "rate"):
-        return getattr(layer, key)
-    if layer.bn and key in layer.bn:
-        return layer.bn[key]
-    return layer.config.get(key)
-
-
-def _same(got, want) -> bool:
-    if isinstance(want, float) or isinstance(got, float):
-        try:
-            return math.isclose(float(got), float(want), rel_tol=0, abs_tol=RATE_TOL)
-        except (TypeError, ValueError):
-            return False
-    return _norm(got) == want
-
-
-def _layer_difference(layer: LayerFacts, spec: LayerSpec, pos: int) -> str | None:
-    same_cls = layer.cls == spec.cls or (spec.cls == "Activation" and layer.cls in ACTIVATION_LAYERS)
-    if not same_cls:
-        return _("Layer {i} should be {want}; yours is {have}.").format(
-            i=pos, want=spec.describe(), have=layer.short())
-    for key, want in spec.attrs:
-        got = _value(layer, key)
-        if _same(got, want):
-            continue
-        if key == "units":
-            return _("Layer {i} should be {cls} with {want}; yours has {got}.").format(
-                i=pos, cls=spec.cls, want=_units(want), got=_units(got))
-        if key == "rate":
-            return _("Layer {i} should be {cls} with rate {want:g}; yours has rate {got}.").format(
-                i=pos, cls=spec.cls, want=want, got=f"{got:g}" if isinstance(got, float) else got)
-        if key == "activation" and want == "linear":
-            return _("Layer {i} should have no activation (linear); yours uses {got}.").format(i=pos, got=got)
-        if key == "activation":
-            return _("Layer {i} should use the {want} activation; yours uses {got}.").format(
-                i=pos, want=want, got=got)
-        return _("Layer {i} should be {cls} with {key}={want!r}; yours has {key}={got!r}.").format(
-            i=pos, cls=spec.cls, key=key, want=want, got=got)
-    return None
+from learnkit.keras.layer_specs import *  # noqa: F403  (the spec constructors: Dense, Conv2D, LSTM, ...)
+from learnkit.keras.layer_specs import Layer, LayerSpec, spec_summary, units_text  # noqa: F401
+from learnkit.keras.layer_diff import RATE_TOL, hidden_only_regularizers, layer_difference  # noqa: F401
+from learnkit.keras.reference import reference_layers
 
 
 def _matches(layers, spec) -> bool:
     return len(layers) == len(spec) and all(
-        _layer_difference(layer, s, i) is None for i, (layer, s) in enumerate(zip(layers, spec), 1))
+        layer_difference(layer, s, i) is None for i, (layer, s) in enumerate(zip(layers, spec), 1))
 
 
 def _sequence_difference(layers: tuple, spec: Sequence[LayerSpec]) -> str | None:
     n, m = len(layers), len(spec)
-    first = next((d for d in (_layer_difference(layer, s, i)
+    hidden_only = hidden_only_regularizers(spec)
+    first = next((d for d in (layer_difference(layer, s, i, hidden_only if i == m else ())
                               for i, (layer, s) in enumerate(zip(layers, spec), 1)) if d), None)
     if n == m:
         return first
@@ -208,37 +83,13 @@ def _sequence_difference(layers: tuple, spec: Sequence[LayerSpec]) -> str | None
     return count + (gap(count) + first if first else "")
 
 
-# ---------------------------------------------------------------- parameter counts
-_SHAPE_KEEPING = {"Dropout", "AlphaDropout", "GaussianDropout", "GaussianNoise", "SpatialDropout1D",
-                  "SpatialDropout2D", "SpatialDropout3D", "ActivityRegularization", "Activation", "ReLU", "Softmax",
-                  "ELU", "LeakyReLU"}  # no weights, output shape = input shape
-
-
+# ---------------------------------------------------------------- parameter counts and output shapes
 def reference_params(layers: Sequence[LayerFacts], spec: Sequence[LayerSpec], input_shape) -> list[int | None]:
-    """Each layer's parameter count in the reference model: ``spec`` (units the spec leaves open taken
-    from the student's layer) with Keras's defaults for what the spec does not set (``use_bias=True``,
-    ``center=scale=True``, ``axis=-1``), fed ``input_shape``. None from the first layer whose count
-    this cannot compute (a kind not listed here: Conv2D, Embedding, ...)."""
-    shape: tuple | None = tuple(input_shape)
-    out: list[int | None] = []
-    for layer, want in zip(layers, spec):
-        count = None
-        if shape and all(isinstance(d, int) for d in shape):
-            attrs = dict(want.attrs)
-            if layer.cls == "Dense" and isinstance(layer.units, int):
-                units = attrs.get("units", layer.units)
-                count = shape[-1] * units + (units if attrs.get("use_bias", True) else 0)
-                shape = shape[:-1] + (units,)
-            elif layer.cls == "BatchNormalization" and attrs.get("axis", -1) in (-1, len(shape)):
-                count = shape[-1] * (2 + bool(attrs.get("center", True)) + bool(attrs.get("scale", True)))
-            elif layer.cls in _SHAPE_KEEPING:
-                count = 0
-            elif layer.cls == "Flatten":
-                count, shape = 0, (math.prod(shape),)
-        if count is None:
-            shape = None
-        out.append(count)
-    return out
+    """Each layer's parameter count in the reference model (``reference.reference_layers``): ``spec``
+    (what it leaves open taken from the student's layer) with Keras's defaults for what the spec does
+    not set (``use_bias=True``, ``center=scale=True``, ``axis=-1``), fed ``input_shape``. None where
+    this cannot compute it (an Embedding without input_dim, a Conv2D spec without kernel_size, ...)."""
+    return [count for count, _shape in reference_layers(layers, spec, input_shape)]
 
 
 def params_difference(facts: ModelFacts, spec: Sequence[LayerSpec], input_shape) -> str | None:
@@ -255,8 +106,8 @@ def params_difference(facts: ModelFacts, spec: Sequence[LayerSpec], input_shape)
     for layer, count in zip(facts.layers, want):
         if count is None or layer.params is None or layer.params == count:
             continue
-        fmt = dict(i=layer.index, layer=layer.short(), have=layer.params, want=count)
-        if layer.cls == "Dense" and layer.config.get("use_bias") is False:
+        fmt = {"i": layer.index, "layer": layer.short(), "have": layer.params, "want": count}
+        if layer.config.get("use_bias") is False:
             why = _("Layer {i} ({layer}) has {have:,} parameters; it should have {want:,} (did you turn off its "
                     "bias? Leave out use_bias=False).").format(**fmt)
         elif layer.cls == "BatchNormalization" and layer.bn and not (layer.bn.get("center") and layer.bn.get("scale")):
@@ -303,9 +154,49 @@ def input_shape_difference(have, want) -> str | None:
              "or `keras.Input(shape={tuple})`).").format(have=_shape_text(have), want=_shape_text(want), **spelling)
 
 
-def first_difference(model_or_facts, spec: Sequence[LayerSpec], input_shape=None,
-                     name: str = "model") -> str | None:
-    """None when the model matches ``spec`` (and ``input_shape``), else one message for the student."""
+def total_params_difference(facts: ModelFacts, params: int | None = None, trainable: int | None = None,
+                            non_trainable: int | None = None) -> str | None:
+    """None when the model has the parameter counts the question gives (``None``: not checked), else one
+    message (``model.count_params()``; trainable and non-trainable as in ``model.summary()``)."""
+    if facts.params is None:
+        return _("Your model is not built yet, so Keras cannot count its parameters: give it an input shape "
+                 "(keras.Input(shape=...) as its first layer).")
+    for want, have, text in (
+            (params, facts.params, _("Your model has {have:,} parameters; the question's model has {want:,}.")),
+            (trainable, facts.trainable_params,
+             _("Your model has {have:,} trainable parameters; the question's model has {want:,}.")),
+            (non_trainable, facts.non_trainable_params,
+             _("Your model has {have:,} non-trainable parameters; the question's model has {want:,}."))):
+        if want is not None and have != want:
+            return text.format(have=have, want=want)
+    return None
+
+
+def output_shapes_difference(facts: ModelFacts, shapes) -> str | None:
+    """None when each layer's output shape (without the batch dimension) is the one given: ``shapes`` is a
+    list with one shape (or None: any) per layer, or a dict {layer number (1-based): shape}."""
+    wanted = shapes.items() if isinstance(shapes, dict) else enumerate(shapes, start=1)
+    for i, want in wanted:
+        if want is None or not 1 <= i <= len(facts.layers):
+            continue
+        layer = facts.layers[i - 1]
+        want = tuple(want) if isinstance(want, (list, tuple)) else (want,)
+        if layer.output_shape is not None and tuple(layer.output_shape) != want:
+            return _("Layer {i} ({layer}) outputs shape {have}; the question's layer {i} outputs {want}.").format(
+                i=i, layer=layer.short(), have=_shape_text(layer.output_shape), want=_shape_text(want))
+    return None
+
+
+def reference_shapes_difference(facts: ModelFacts, spec: Sequence[LayerSpec], input_shape) -> str | None:
+    """The first layer whose output shape is not the reference model's (``reference_layers``)."""
+    expected = [shape for _count, shape in reference_layers(facts.layers, spec, input_shape)]
+    return output_shapes_difference(facts, expected)
+
+
+def first_difference(model_or_facts, spec: Sequence[LayerSpec], input_shape=None, name: str = "model", *,
+                     params: int | None = None, output_shapes=None) -> str | None:
+    """None when the model matches ``spec`` (and ``input_shape``, and ``params``: the total count, and
+    ``output_shapes``: see ``output_shapes_difference``), else one message for the student."""
     if isinstance(model_or_facts, ModelFacts):
         facts = model_or_facts
     else:
@@ -318,6 +209,13 @@ def first_difference(model_or_facts, spec: Sequence[LayerSpec], input_shape=None
         return _("Your model is not a simple stack of layers (each layer taking the previous layer's output); "
                  "build it with keras.Sequential([...]) for this question.")
     why = _sequence_difference(facts.layers, spec)
-    if why or input_shape is None:
+    if why:
         return why
-    return input_shape_difference(facts.input_shape, input_shape) or params_difference(facts, spec, input_shape)
+    if input_shape is not None:
+        why = input_shape_difference(facts.input_shape, input_shape) or params_difference(facts, spec, input_shape) \
+            or reference_shapes_difference(facts, spec, input_shape)
+    if not why and params is not None:
+        why = total_params_difference(facts, params)
+    if not why and output_shapes is not None:
+        why = output_shapes_difference(facts, output_shapes)
+    return why
