@@ -164,20 +164,21 @@ def schedule_difference(facts: ScheduleFacts | None, spec: ScheduleSpec, name: s
     """None when the learning rate takes the expected values; else one message for the student."""
     if facts is None:
         return _("`{name}` is not compiled yet: call `{name}.compile(...)`.").format(name=name)
-    how = _("pass a keras.optimizers.schedules.{cls}(...) as the optimizer's learning_rate").format(
-        cls=spec.cls) if spec.cls else _("pass a learning-rate schedule as the optimizer's learning_rate")
+    how = _("Pass a keras.optimizers.schedules.{cls}(...) as the optimizer's learning_rate.").format(
+        cls=spec.cls) if spec.cls else _("Pass a learning-rate schedule as the optimizer's learning_rate.")
     varies = len({v for _s, v in spec.values}) > 1
     if facts.cls is None and varies:
         (s0, v0), (s1, v1) = spec.values[0], next(sv for sv in spec.values if sv[1] != spec.values[0][1])
         text = _("Your learning rate is a constant {lr}; this question asks for a schedule: at step {s0:,} it should "
                  "be {v0}, at step {s1:,} {v1}.").format(lr=_num(facts.constant or 0.0, v1), s0=s0,
                                                           v0=_num(v0, v1), s1=s1, v1=_num(v1, v0))
-        return text + gap(text) + how[:1].upper() + how[1:] + "."
+        return text + gap(text) + how
     for step, want in spec.values:
         got = facts.value_at(step)
         if got is None:
-            return _("learnkit cannot compute your {cls} schedule; this question asks for {want}.").format(
-                cls=facts.cls, want=spec.cls or _("a schedule with the values it gives")) + " " + how[:1].upper() + how[1:] + "."
+            text = _("learnkit cannot compute your {cls} schedule; this question asks for {want}.").format(
+                cls=facts.cls, want=spec.cls or _("a schedule that gives the question's values"))
+            return text + gap(text) + how
         if not math.isclose(got, want, rel_tol=spec.rel_tol, abs_tol=1e-12):
             text = _("At step {step:,} your learning rate is {got}; expected {want}.").format(
                 step=step, got=_num(got, want), want=_num(want, got))

@@ -17,7 +17,7 @@ import numpy as np
 from learnkit.core.compare import describe
 from learnkit.core.problem import FunctionProblem, Incorrect, Problem, Unattempted, Verdict
 from learnkit.core.result import Status
-from learnkit.i18n import _
+from learnkit.i18n import _, gap
 
 __all__ = ["multi_hot", "one_hot", "encoding_difference", "encoding_compare", "EncodingProblem",
            "normalization_difference", "NormalizationProblem", "split_sizes_difference"]
@@ -62,7 +62,7 @@ def encoding_difference(got, want, name: str = "the result", what: str = "encodi
         text = _("{name} has shape {have}; the {what} should have shape {want} (one row per sample, one "
                  "column per index).").format(name=name, have=g.shape, want=w.shape, what=what)
         if g.shape == w.shape[::-1]:
-            text += " " + _("Rows and columns are swapped.")
+            text += gap(text) + _("Rows and columns are swapped.")
         return text
     if np.array_equal(g, w):
         return None
