@@ -70,3 +70,60 @@ def test_a_call_that_needs_the_running_backend_returns_in_time(backend):
     assert seen["built"] == ["after", "result"]               # build_model() returns, as in the notebook
     assert seen["state_kept"] and not seen["leaked"]          # the kernel's random state and globals
     assert seen["endless"]["timeout"] == 1.0 and seen["endless_took"] < 3  # and still a time limit
+
+
+STUDENT = """
+import random
+import numpy as np
+count = 0
+def f(x):
+    global count, extra
+    count += 1
+    extra = 'left behind'
+    random.random(); np.random.rand()
+    return count
+def endless():
+    while True:
+        pass
+"""
+
+
+def test_a_call_in_this_process_puts_back_globals_and_random_state():
+    """What a forked child would have dropped, an in-process call (the student's kernel, or a grading
+    kernel running TensorFlow/JAX) puts back: names its module's globals bind, Python's and numpy's
+    random state. The result is the call's own."""
+    import random
+
+    import numpy as np
+
+    from learnkit.core import facts
+    ns: dict = {}
+    exec(STUDENT, ns)
+    before = random.getstate(), np.random.get_state()[1].copy()
+    out = facts.run_in_process(ns["f"], (np.zeros(2),), {})
+    assert out["result"] == 1
+    assert ns["count"] == 0 and "extra" not in ns
+    assert random.getstate() == before[0] and np.array_equal(np.random.get_state()[1], before[1])
+    swapped = facts.Swapped(ns["f"], {"count": 41})  # a checker's stand-in, then the student's value again
+    assert facts.run_in_process(swapped, (np.zeros(2),), {})["result"] == 42 and ns["count"] == 0
+
+
+def test_call_once_says_what_went_wrong_in_the_call():
+    import numpy as np
+
+    from learnkit.core import Incorrect, Unattempted
+    from learnkit.core.facts import FunctionFact, LiveCall, run_in_process
+    from learnkit.core.functions import call_once
+    from learnkit.core.placeholder import PLACEHOLDER
+    ns: dict = {}
+    exec(STUDENT, ns)
+    assert call_once(ns["f"], "f", (np.zeros(2),)) == 1
+    with pytest.raises(Incorrect, match=r"`f\(\)` raised ZeroDivisionError"):
+        call_once(lambda: 1 / 0, "f")
+    with pytest.raises(Incorrect, match="should be a function"):
+        call_once(None, "build_model")
+    with pytest.raises(Unattempted, match="returns the blank"):
+        call_once(lambda: PLACEHOLDER, "f")
+    endless = FunctionFact("endless", False, {}, LiveCall(ns["endless"], run_in_process, 0.2))
+    with pytest.raises(Incorrect, match=r"did not return within 0\.2 s"):
+        call_once(endless, "endless")
