@@ -2,6 +2,7 @@
 LB-W5-B; DLwP §4.3). Boston housing with the training statistics, the logbook's model, a fold
 function, the K-fold scores, and what a mean absolute error of 2.29 means in dollars."""
 from learnkit.core import Code, CodingProblem, EqualityProblem, Exercise, Incorrect, Unattempted
+from learnkit.core.functions import call_once
 from learnkit.keras import Dense, first_difference, model_facts
 from learnkit.keras.facts import NotAModel
 from learnkit.keras.training import CompileSpec, compile_difference
@@ -33,7 +34,8 @@ test_data = (x_test - mean) / std
 )
 
 
-def check_model(build_model, model):
+def check_model(build_model):
+    model = call_once(build_model, "build_model")  # a fresh model, as each fold will build one
     try:
         facts = model_facts(model, name="model")
     except NotAModel:
@@ -57,7 +59,7 @@ def check_model(build_model, model):
 
 q2 = CodingProblem(
     prompt="A function that builds the model",
-    vars=["build_model", "model"],
+    vars=["build_model"],
     check=check_model,
     hints=["`keras.Sequential([keras.Input(shape=(13,)), layers.Dense(13, activation='elu'), …, layers.Dense(1)])` "
            "with three `layers.Dense(64, activation='elu')` in between.",

@@ -13,10 +13,13 @@ with the reference. On the way it tells the student, in this order of precedence
   is right, but it uses your `sigmoid`, which is not correct yet (see q_1)" (``learnkit.core.earlier``).
 
 ``FunctionProblem`` and the checks of ``CodingProblem`` that call ``check_function`` all judge
-here, so their messages agree. ``keys_compare`` compares results that are dicts.
+here, so their messages agree; a check that judges the result itself (a Keras model) gets it from
+``call_once``, with the same messages for what went wrong in the call. ``keys_compare`` compares
+results that are dicts.
 """
 from __future__ import annotations
 
+import contextlib
 import copy
 import inspect
 from dataclasses import dataclass, field
@@ -86,6 +89,13 @@ def run_case(fn: Callable, case: Case):
     return out, (args, kwargs)
 
 
+def _must_be_a_function(fn, name: str) -> None:
+    if fn is None or not callable(fn):
+        raise Incorrect(_("`{name}` should be a function; yours is {actual}.").format(name=name, actual=describe(fn)))
+    if uses_blank(fn):
+        raise Unattempted(_("`{name}` still contains the blank ____: replace it with your code and run the cell.").format(name=name))
+
+
 def _default_compare(rtol, atol):
     def compare(got, want):
         return mismatch(got, want, rtol, atol, name=_("the result"))
@@ -136,10 +146,7 @@ def check_function(fn, name: str, reference: Callable, cases, *, rtol: float = 1
     modifies its arguments in place is incorrect; ``pure=False`` only for a function whose job is
     to change its argument.
     """
-    if fn is None or not callable(fn):
-        raise Incorrect(_("`{name}` should be a function; yours is {actual}.").format(name=name, actual=describe(fn)))
-    if uses_blank(fn):
-        raise Unattempted(_("`{name}` still contains the blank ____: replace it with your code and run the cell.").format(name=name))
+    _must_be_a_function(fn, name)
     compare = compare or _default_compare(rtol, atol)
     cases = [as_case(c) for c in (cases() if callable(cases) else cases)]
 
@@ -152,23 +159,58 @@ def check_function(fn, name: str, reference: Callable, cases, *, rtol: float = 1
         raise
 
 
+@contextlib.contextmanager
+def _unfinished_calls(name: str, call: str):
+    """Turn a call that uses the blank, runs past its time limit or recurses without end into a verdict."""
+    try:
+        yield
+    except PlaceholderError:
+        raise Unattempted(_("`{name}` still uses the blank ____: replace it with your code.").format(name=name))
+    except StudentTimeout as e:
+        raise timed_out(call, e) from None
+    except RecursionError:
+        raise Incorrect(_("`{call}` never finished: the function calls itself without end.").format(call=call))
+
+
+def _raised(call: str, e: Exception) -> Incorrect:
+    return Incorrect(_("`{call}` raised {exc}: {msg}").format(call=call, exc=type(e).__name__,
+                                                           msg=short_repr(str(e), 140)))
+
+
+def call_once(fn, name: str, case=None):
+    """What the student's function ``fn`` (variable ``name``) returns for ``case`` (a ``Case``, a tuple
+    of arguments, or None: no arguments), for a check that judges the result itself (a function that
+    builds a Keras model). The call is made as ``check_function`` makes it (deep copies, printing
+    silenced, the problem's time limit); a blank, a time-out, an exception or a ``____`` returned raise
+    ``Unattempted``/``Incorrect`` with ``check_function``'s messages."""
+    _must_be_a_function(fn, name)
+    case = Case() if case is None else as_case(case)
+    call = call_text(name, case)
+    try:
+        with _unfinished_calls(name, call):
+            got = run_case(fn, case)[0]
+    except (Incorrect, Unattempted):
+        raise
+    except Exception as e:
+        raise _raised(call, e) from None
+    if is_placeholder(got):
+        raise Unattempted(_("`{name}` still returns the blank ____: finish the function.").format(name=name))
+    return got
+
+
 def _judge(fn, name: str, reference: Callable, cases: list[Case], mistakes, pure: bool, compare) -> int:
     for case in cases:
         call = call_text(name, case)
         try:
-            got, (args_after, kwargs_after) = run_case(fn, case)
-        except PlaceholderError:
-            raise Unattempted(_("`{name}` still uses the blank ____: replace it with your code.").format(name=name))
-        except StudentTimeout as e:
-            raise timed_out(call, e) from None
-        except RecursionError:
-            raise Incorrect(_("`{call}` never finished: the function calls itself without end.").format(call=call))
+            with _unfinished_calls(name, call):
+                got, (args_after, kwargs_after) = run_case(fn, case)
+        except (Incorrect, Unattempted):
+            raise
         except Exception as e:
             message = _known_mistake(fn, name, reference, cases, mistakes, compare)
             if message:
                 raise Incorrect(message)
-            raise Incorrect(_("`{call}` raised {exc}: {msg}").format(call=call, exc=type(e).__name__,
-                                                                  msg=short_repr(str(e), 140)))
+            raise _raised(call, e)
         if is_placeholder(got):
             raise Unattempted(_("`{name}` still returns the blank ____: finish the function.").format(name=name))
         if pure:

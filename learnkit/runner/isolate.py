@@ -8,11 +8,18 @@ outcome ("did not return within 5 s"), never the kernel, and never the grader.
 
 The time limit is the problem's ``call_timeout`` (``collect`` passes it down with every call), the
 same setting that limits the call in the student's own kernel, where it runs in-process.
+
+A forked child only has the thread that forked it: a runtime whose thread pools are running in the
+kernel (TensorFlow's and JAX's XLA once they have computed anything) waits forever in the child for
+threads that are not there. ``run_call``, what grading kernels use, therefore runs the call in the
+kernel itself, as the student's own kernel does (``facts.run_in_process``: the same time limit, the
+same deep-copied arguments, the state put back), while ``fork_unsafe`` names such a runtime.
 """
 from __future__ import annotations
 
 import json
 import os
+import sys
 import resource
 import select
 import signal
@@ -23,6 +30,42 @@ from learnkit.core import facts
 CALL_TIMEOUT = facts.DEFAULT_CALL_TIMEOUT  # seconds one call may take when the caller does not say
 CALL_MEMORY = 2 << 30        # bytes of address space a call may add to the kernel's
 MAX_OUTCOME = 64 << 20       # bytes of encoded outcome read back
+
+
+#: the names (Linux ``/proc/self/task/*/comm``) that the threads of a runtime that does not survive
+#: ``fork()`` start with: TensorFlow's and XLA's pools (both name theirs ``tf_…``, e.g. ``tf_Compute``,
+#: ``tf_XLAEigen``) and XLA's compiler (``llvm-worker-0``). They only exist once the runtime has
+#: computed something: importing TensorFlow or JAX starts none of them, and a child forked then works.
+FORK_UNSAFE_THREADS = {"tf_": "TensorFlow/XLA", "llvm-worker": "XLA"}
+FORK_UNSAFE_MODULES = ("jax", "tensorflow", "torch")  # without /proc: imported is enough to count
+
+
+def fork_unsafe() -> str | None:
+    """The runtime whose running threads would make a forked child hang (None: forking is safe)."""
+    try:
+        tasks = os.listdir("/proc/self/task")
+    except OSError:  # not Linux: any such runtime that is imported may be running
+        return next((m for m in FORK_UNSAFE_MODULES if m in sys.modules), None)
+    for task in tasks:
+        try:
+            with open(f"/proc/self/task/{task}/comm", encoding="utf-8", errors="replace") as f:
+                name = f.read()
+        except OSError:  # the thread ended meanwhile
+            continue
+        for prefix, runtime in FORK_UNSAFE_THREADS.items():
+            if name.startswith(prefix):
+                return runtime
+    return None
+
+
+def run_call(fn, args: tuple, kwargs: dict, timeout: float = CALL_TIMEOUT, memory: int = CALL_MEMORY) -> dict:
+    """A student call as a grading kernel runs it: in a forked child (``run_isolated``), or, while a
+    runtime that does not survive ``fork()`` is running here (``fork_unsafe``), in this process under
+    the in-process time limit with its state put back (``facts.run_in_process``): no memory budget
+    then, and C code (a Keras model's call) is only stopped when it returns."""
+    if fork_unsafe():
+        return facts.run_in_process(fn, args, kwargs, timeout=timeout)
+    return run_isolated(fn, args, kwargs, timeout=timeout, memory=memory)
 
 
 def _vm_size() -> int:
@@ -168,7 +211,7 @@ def _signature(fn, depth: int = 0, seen: set | None = None):
 
 
 class CallCache:
-    """``run_isolated`` that remembers outcomes while nothing the function can read has changed.
+    """``run_call`` that remembers outcomes while nothing the function can read has changed.
 
     The key is the function object and code, the state of every global name its code (and the code
     nested in it) reads, of its closure and defaults (array contents included), and the arguments.
@@ -176,7 +219,7 @@ class CallCache:
     every time; the cache only saves forks of functions whose inputs are plain data and code.
     """
 
-    def __init__(self, run=run_isolated):
+    def __init__(self, run=run_call):
         self.run, self.memo = run, {}
 
     def __call__(self, fn, args: tuple, kwargs: dict, timeout: float = CALL_TIMEOUT) -> dict:

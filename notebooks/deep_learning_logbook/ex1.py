@@ -116,8 +116,6 @@ def build_model():
     # END SOLUTION
     return model
 
-model = build_model()
-
 # Check your answer
 q_2.check()
 
@@ -126,38 +124,55 @@ q_2.check()
 #q_2.solution()
 
 # %% tags=["test"]
-_keep_build, _keep_model = build_model, model
+_keep_build = build_model
 def _net(*hidden, compiled=True, **kw):
     m = keras.Sequential([keras.Input(shape=(13,)), *hidden, layers.Dense(1)])
     if compiled:
         m.compile(**{'optimizer': 'rmsprop', 'loss': 'mse', 'metrics': ['mae'], **kw})
     return m
 _elu = lambda n: layers.Dense(n, activation='elu')
-model = _net(layers.Dense(64, activation='relu'), layers.Dense(64, activation='relu'))
+def build_model():
+    return _net(layers.Dense(64, activation='relu'), layers.Dense(64, activation='relu'))
 assert "book's model" in q_2.assert_check_failed().message  # DLwP's 64-64-1 relu
-model = _net(_elu(13), _elu(64), _elu(64))
+def build_model():
+    return _net(_elu(13), _elu(64), _elu(64))
 q_2.assert_check_failed()  # a hidden layer missing
-model = _net(_elu(13), _elu(64), _elu(64), _elu(64), compiled=False)
+def build_model():
+    return _net(_elu(13), _elu(64), _elu(64), _elu(64), compiled=False)
 assert 'not compiled' in q_2.assert_check_failed().message
-model = _net(_elu(13), _elu(64), _elu(64), _elu(64), optimizer='adam')
+def build_model():
+    return _net(_elu(13), _elu(64), _elu(64), _elu(64), optimizer='adam')
 assert 'RMSprop' in q_2.assert_check_failed().message
-model = _net(_elu(13), _elu(64), _elu(64), _elu(64), metrics=['accuracy'])
+def build_model():
+    return _net(_elu(13), _elu(64), _elu(64), _elu(64), metrics=['accuracy'])
 assert 'mae' in q_2.assert_check_failed().message  # no MAE metric
-model = keras.Sequential([keras.Input(shape=(13,)), _elu(13), _elu(64), _elu(64), _elu(64),
-                          layers.Dense(1, activation='relu')])
-model.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
+def build_model():
+    model = keras.Sequential([keras.Input(shape=(13,)), _elu(13), _elu(64), _elu(64), _elu(64),
+                              layers.Dense(1, activation='relu')])
+    model.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
+    return model
 q_2.assert_check_failed()  # relu on the output
-model = _net(_elu(13), _elu(64), _elu(64), _elu(64), optimizer=keras.optimizers.RMSprop(),
-             loss='mean_squared_error', metrics=['mean_absolute_error'])
+def build_model():
+    model = _net(_elu(13), _elu(64), _elu(64), _elu(64), compiled=False)
+    model.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
+q_2.assert_check_failed()  # no `return model`
+def build_model():
+    return build_model()
+assert 'without end' in q_2.assert_check_failed().message
+def build_model():
+    return _net(_elu(13), _elu(64), _elu(64), _elu(64), optimizer=keras.optimizers.RMSprop(),
+                loss='mean_squared_error', metrics=['mean_absolute_error'])
 q_2.assert_check_passed()  # other spellings of the same compile
-_inputs = keras.Input(shape=(13,))
-_x = layers.Dense(13, activation=keras.activations.elu)(_inputs)
-for _n in range(3):
-    _x = layers.Dense(64, activation='elu')(_x)
-model = keras.Model(_inputs, layers.Dense(1)(_x))
-model.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
+def build_model():
+    inputs = keras.Input(shape=(13,))
+    x = layers.Dense(13, activation=keras.activations.elu)(inputs)
+    for _ in range(3):
+        x = layers.Dense(64, activation='elu')(x)
+    model = keras.Model(inputs, layers.Dense(1)(x))
+    model.compile(optimizer='rmsprop', loss='mse', metrics=['mae'])
+    return model
 q_2.assert_check_passed()  # functional API
-build_model, model = _keep_build, _keep_model
+build_model = _keep_build
 
 # %% [markdown]
 # # 3) The folds

@@ -240,20 +240,48 @@ def timed_out(fn, seconds: float | None) -> dict:
     return {"timeout": seconds if seconds is not None else 0.0, "message": f"`{name}(…)` did not return {within}"}
 
 
+@contextlib.contextmanager
+def kept_state(fn):
+    """Put back, after a call of the student's ``fn`` in this process, the state it may change that a
+    forked child would have left alone: the names bound in its module's globals (the notebook's
+    namespace: a ``global`` statement, a swapped function) and the global random generators of Python
+    and numpy (Keras draws its default initialiser seeds from Python's, so the notebook's next models
+    get the weights they would have got without the check). Objects the call mutated in place (a
+    global list it appended to) and other libraries' state (Keras' automatic layer names) are not put
+    back. Ctrl-C waits for the restoring (``interrupts_deferred``)."""
+    import random
+    g = getattr(fn, "__globals__", None)
+    names = dict(g) if isinstance(g, dict) else None
+    py_random, np_random = random.getstate(), np.random.get_state()
+    try:
+        yield
+    finally:
+        with interrupts_deferred():
+            if names is not None and isinstance(g, dict):
+                for name in [n for n in g if n not in names]:
+                    del g[name]
+                for name, value in names.items():
+                    if g.get(name, _MISSING) is not value:
+                        g[name] = value
+            random.setstate(py_random)
+            np.random.set_state(np_random)
+
+
 def run_in_process(fn, args: tuple, kwargs: dict, timeout: float | None = DEFAULT_CALL_TIMEOUT) -> dict:
     """Call the live function here (the student's own kernel) and record the outcome.
 
     The call gets ``timeout`` seconds (``learnkit.core.facts.limit.time_limit``: only in the main
     thread, and C code such as a long numpy operation is only stopped when it returns); ``None``:
     no limit (the forked child of a grading kernel, which its parent kills at the limit). Ctrl-C
-    (``KeyboardInterrupt``) is not an outcome: it goes on up to the check.
+    (``KeyboardInterrupt``) is not an outcome: it goes on up to the check. What the call changes
+    of the process's state is put back afterwards (``kept_state``), as a forked child leaves it.
     """
     import copy
     a, k = copy.deepcopy(args), copy.deepcopy(kwargs)
     limit = time_limit(timeout)
     swap, call = (fn.installed(), fn.fn) if isinstance(fn, Swapped) else (contextlib.nullcontext(), fn)
     try:
-        with swap, quietly(), limit:  # the student's globals are put back after the alarm is off
+        with kept_state(call), swap, quietly(), limit:  # state is put back after the alarm is off
             result = call(*a, **k)
     except CallTimeout:
         return timed_out(fn, timeout)

@@ -3,7 +3,8 @@
 A check runs every call of a student function with a time limit (the problem's ``call_timeout``,
 ``DEFAULT_CALL_TIMEOUT`` unless the problem says otherwise). In a grading kernel the call runs in a
 forked child that the kernel kills at the limit (``learnkit.runner.isolate``). In the student's own
-kernel (``q_N.check()``) it runs here, under ``time_limit``: an interval timer (``SIGALRM``) whose
+kernel (``q_N.check()``), and in a grading kernel where TensorFlow or JAX runs (a forked child would
+hang: ``isolate.run_call``), it runs here, under ``time_limit``: an interval timer (``SIGALRM``) whose
 handler raises ``CallTimeout`` inside the student's code.
 
 What ``time_limit`` cannot do:

@@ -64,6 +64,12 @@ def test_build_model_check_through_facts():
         return model
 
     assert _graded(ex1.q2, {"build_model": build_model, "model": build_model()}).status is Status.CORRECT
-    dlwp = build_model(("relu", "relu"), (64, 64))
-    r = _graded(ex1.q2, {"build_model": build_model, "model": dlwp})
+    def dlwp():  # the check calls the student's function (issue 16), whatever `model` is
+        return build_model(("relu", "relu"), (64, 64))
+    r = _graded(ex1.q2, {"build_model": dlwp, "model": build_model()})
     assert r.status is Status.INCORRECT and "book's model" in r.message
+
+    def no_return():
+        build_model()
+    r = _graded(ex1.q2, {"build_model": no_return})
+    assert r.status is Status.INCORRECT and "should return a Keras model" in r.message
