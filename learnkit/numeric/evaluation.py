@@ -19,9 +19,8 @@ from typing import Any, Collection, Sequence
 import numpy as np
 
 from learnkit.core.compare import describe, short_repr
-from learnkit.core.facts import StudentTimeout, quietly
-from learnkit.core.placeholder import PlaceholderError, is_placeholder
-from learnkit.core.problem import Incorrect, Problem, Unattempted, Verdict, timed_out
+from learnkit.core.functions import Case, call_once
+from learnkit.core.problem import Incorrect, Problem, Verdict
 from learnkit.core.result import Status
 from learnkit.i18n import _, _n
 
@@ -98,20 +97,6 @@ def coded_data(n: int, features: int = 2) -> tuple[np.ndarray, np.ndarray]:
     return data, 1000.0 + np.arange(n, dtype=float)
 
 
-def _call(fn, name: str, args: tuple):
-    shown = f"{name}({', '.join(short_repr(a, 20) for a in args)})"
-    try:
-        with quietly():
-            return fn(*args), shown
-    except PlaceholderError:
-        raise Unattempted(_("`{name}` still uses the blank ____: replace it with your code.").format(name=name))
-    except StudentTimeout as e:
-        raise timed_out(shown, e) from None
-    except Exception as e:
-        raise Incorrect(_("`{call}` raised {exc}: {msg}").format(call=shown, exc=type(e).__name__,
-                                                              msg=short_repr(str(e), 140))) from None
-
-
 def _sample_numbers(value, name: str, part: str, column: bool, offset: float = 0.0) -> tuple[int, ...]:
     try:
         a = np.asarray(value, dtype=float)
@@ -140,9 +125,9 @@ class KFoldProblem(Problem):
         data, targets = coded_data(n)
         out = []
         for i in range(k):
-            got, shown = _call(fn, self.var, (i, k, data, targets))
-            if is_placeholder(got):
-                raise Unattempted(_("`{name}` still returns the blank ____: finish the function.").format(name=self.var))
+            args = (i, k, data, targets)
+            shown = f"{self.var}({', '.join(short_repr(a, 20) for a in args)})"
+            got = call_once(fn, self.var, Case(args, shown=shown))
             if not isinstance(got, (tuple, list)) or len(got) != 4:
                 raise Incorrect(_("`{call}` returned {got}; it should return four arrays: (val_data, val_targets, "
                                   "partial_train_data, partial_train_targets).").format(call=shown, got=describe(got)))
