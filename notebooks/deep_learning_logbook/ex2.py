@@ -239,10 +239,10 @@ assert 'own array' in q_4.assert_check_failed().message  # swapped
 history_noise, history_zeros = _keep[0], _keep[0]
 q_4.assert_check_failed()  # the same run twice
 _m = get_model()
-history_zeros = _m.fit(train_images_with_zeros_channels, train_labels, epochs=5, verbose=0)
+history_zeros = _m.fit(train_images_with_zeros_channels[:64], train_labels[:64], epochs=5, verbose=0)
 assert 'validation' in q_4.assert_check_failed().message  # no validation split
 _m = get_model()
-history_zeros = _m.fit(train_images, train_labels, epochs=1, validation_split=0.2, verbose=0)
+history_zeros = _m.fit(train_images[:64], train_labels[:64], epochs=1, validation_split=0.2, verbose=0)
 q_4.assert_check_failed()  # the images without extra channels
 history_noise, history_zeros = _keep
 
@@ -283,11 +283,11 @@ history_lr_good = history_zeros
 q_5.assert_check_failed()  # another question's run
 _m = get_model()
 _m.compile(optimizer=keras.optimizers.Adam(1e-2), loss='sparse_categorical_crossentropy', metrics=['accuracy'])
-history_lr_good = _m.fit(train_images, train_labels, epochs=1, validation_split=0.2, verbose=0)
+history_lr_good = _m.fit(train_images[:64], train_labels[:64], epochs=1, validation_split=0.2, verbose=0)
 assert 'RMSprop' in q_5.assert_check_failed().message  # Adam
 _m = get_model()
 _m.compile(optimizer=keras.optimizers.RMSprop(1e-3), loss='sparse_categorical_crossentropy', metrics=['accuracy'])
-history_lr_good = _m.fit(train_images, train_labels, epochs=1, validation_split=0.2, verbose=0)
+history_lr_good = _m.fit(train_images[:64], train_labels[:64], epochs=1, validation_split=0.2, verbose=0)
 assert '0.01' in q_5.assert_check_failed().message  # the default learning rate
 history_lr_high, history_lr_good = _keep
 
@@ -332,12 +332,12 @@ _i = keras.Input(shape=(784,))
 _x = layers.Dense(96, activation='relu')(_i)
 _m = keras.Model(_i, layers.Dense(10, activation='softmax')(_x))
 _m.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
-history_large_model = _m.fit(train_images, train_labels, epochs=1, validation_split=0.2, verbose=0)
+history_large_model = _m.fit(train_images[:64], train_labels[:64], epochs=1, validation_split=0.2, verbose=0)
 q_6.assert_check_failed()  # one hidden layer
 _m = keras.Sequential([layers.Dense(96, activation='relu'), layers.Dense(96, activation='relu'),
                        layers.Dense(10, activation='sigmoid')])
 _m.compile(optimizer='rmsprop', loss='sparse_categorical_crossentropy', metrics=['accuracy'])
-history_large_model = _m.fit(train_images, train_labels, epochs=1, validation_split=0.2, verbose=0)
+history_large_model = _m.fit(train_images[:64], train_labels[:64], epochs=1, validation_split=0.2, verbose=0)
 q_6.assert_check_failed()  # sigmoid output
 history_small_model, history_large_model = _keep
 
