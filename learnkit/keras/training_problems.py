@@ -4,6 +4,8 @@
     TrainingProblem(runs={"history": RunSpec(layers=[...], compile=..., fit=FitSpec(epochs=10))})
     TrainingProblem(runs={"history": RunSpec(..., early_stopping=EarlyStoppingSpec(2))},
                     callback_var="early_stopping_monitor", callback=EarlyStoppingSpec(2))
+    TrainingProblem(runs={"h_a": RunSpec(...), "h_b": RunSpec(...)},
+                    compare=[BetterRun("val_accuracy", better="h_b", worse="h_a")])  # run_compare.py
     SweepProblem(var="histories", keys=[1e-6, 0.01, 1.0], run=lambda lr: RunSpec(...), setting="learning rate")
     CountedModelProblem(layers=[...], input_shape=[9], params=2165)   # KerasModelProblem + parameter count
 
@@ -119,6 +121,7 @@ class TrainingProblem(Problem):
     relevant_message: str = ""
     success: str = ""
     diagnose: Callable[..., str | None] | None = None
+    compare: Sequence[Callable[[Mapping], str | None]] = ()  # {var: history} -> message (run_compare.BetterRun)
     kind = "keras_training"
 
     def __post_init__(self):
@@ -162,6 +165,10 @@ class TrainingProblem(Problem):
             if getattr(cb, "model", None) is not models[target]:
                 raise Incorrect(_("`{cb}` was last used to train another model than the one behind `{run}`: pass it "
                                   "to that fit with callbacks=[{cb}].").format(cb=cb_name, run=target))
+        for check in self.compare:
+            why = check({var: values[var] for var in self.runs})
+            if why:
+                raise Incorrect(why)
         diagnosis = (self.diagnose(**values) or "") if self.diagnose else ""
         return Verdict(Status.CORRECT, self.success or _("Correct!"), diagnosis=diagnosis)
 
