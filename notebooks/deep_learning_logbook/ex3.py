@@ -254,6 +254,8 @@ test_acc = _keep
 # `Flatten` gives 61,952 values. You do not need to train it.
 
 # %%
+# EXERCISE: # the layers of question 2, without the two MaxPooling2D
+# EXERCISE: model_no_max_pool = ____
 # BEGIN SOLUTION
 inputs = keras.Input(shape=(28, 28, 1))
 x = layers.Conv2D(filters=32, kernel_size=3, activation="relu")(inputs)
