@@ -210,9 +210,8 @@ class FitFacts:
 
 def fit_facts(history, name: str = "history") -> FitFacts:
     """Facts about ``history = model.fit(...)``; ``history.history`` (a dict) is accepted too."""
-    from learnkit.keras.fact_types import HistoryFact
-    keras = sys.modules.get("keras")
-    if isinstance(history, HistoryFact) or keras is not None and isinstance(history, keras.callbacks.History):
+    from learnkit.keras.fact_types import HistoryFact, _isinstance  # (keras may be half imported: see there)
+    if isinstance(history, HistoryFact) or _isinstance(history, "callbacks.History"):
         params, log, epochs = dict(history.params or {}), dict(history.history or {}), list(history.epoch)
     elif isinstance(history, dict) and history and all(isinstance(v, (list, tuple)) for v in history.values()):
         params, log = {}, history
