@@ -170,8 +170,8 @@ q5 = CodingProblem(
     vars=["checkpoint"],
     check=check_checkpoint,
     hints=[CHECKPOINT.hint(),
-           "Keras 3 saves whole models only to `.keras` files: the logbook's 'fine_tuning.h5' raises a ValueError "
-           "(`.weights.h5` is for `save_weights_only=True`)."],
+           "Save to 'fine_tuning.keras': `.keras` is Keras 3's own format; the logbook's 'fine_tuning.h5' is the "
+           "legacy HDF5 format."],
     solution=Code("""
 checkpoint = keras.callbacks.ModelCheckpoint(
     filepath='fine_tuning.keras', save_best_only=True, monitor='val_loss')
@@ -214,8 +214,8 @@ q7 = MultipleChoice(
              "confidently wrong on some test images, so its test loss rises above log(2). A loss of exactly "
              "log(2) says something else: look at question 6.",
         "b": "Correct! A loss of log(2) = 0.693 with an accuracy of 0.500 is what a model gets that answers 0.5 "
-             "for every image: it never learned anything, and the checkpoint (save_best_only on val_loss) kept such "
-             "an epoch. Five convolution blocks, two Dropout(0.5) and Adam on 2,000 images from scratch failed "
+             "for every image: it never learned anything (or the saved checkpoint it was evaluated from is such "
+             "an epoch). Five convolution blocks, two Dropout(0.5) and Adam on 2,000 images from scratch failed "
              "to train. Look at the training curves before blaming the data; then try a lower learning rate, "
              "augmentation, BatchNormalization, or, best with 2,000 images, a pretrained base as in this lesson.",
         "c": "The training, validation and test images are random draws from the same Kaggle set: a model that "
