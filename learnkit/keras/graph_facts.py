@@ -73,6 +73,20 @@ def _flat(value) -> list:
     return [t for t in keras.tree.flatten(value) if isinstance(t, keras.KerasTensor)]
 
 
+def _call(op, producer: dict) -> tuple[list, list] | None:
+    """The input and output tensors of ``op``'s call in this model (None: called twice in it).
+
+    ``op.input``/``op.output`` are those of its *first* call: for a nested Functional model (VGG16 as
+    ``conv_base``) that is its own construction, and for a layer or model already used in another
+    model that model's call. Keras 3 lists a layer's calls only in ``_inbound_nodes`` (no public
+    accessor; read when present, else ``op.input``): the call here is the one whose inputs this model made."""
+    calls = [(_flat(n.input_tensors), _flat(n.output_tensors)) for n in getattr(op, "_inbound_nodes", None) or ()]
+    here = [c for c in calls if c[0] and all(id(t) in producer for t in c[0])]
+    if len(here) > 1:
+        return None
+    return here[0] if here else (_flat(op.input), _flat(op.output))
+
+
 def _node(kind: str, node_id: int, inbound, layer=None, index: int = 0, shape=None) -> GraphNode:
     if kind == "input":
         return GraphNode(node_id, "input", shape=shape)
@@ -122,9 +136,12 @@ def graph_facts(obj, name: str = "model") -> GraphFacts:
         if isinstance(op, keras.layers.InputLayer):
             continue
         try:
-            ins, outs = _flat(op.input), _flat(op.output)
+            call = _call(op, producer)
         except (AttributeError, ValueError):  # "has multiple inbound nodes": a shared layer
             return GraphFacts(error=str(op.name))
+        if call is None:
+            return GraphFacts(error=str(op.name))
+        ins, outs = call
         if any(id(t) not in producer for t in ins):  # made by a second call of a shared layer
             return GraphFacts(error=SHARED)
         inbound = list(dict.fromkeys(find(producer[id(t)]) for t in ins if id(t) in producer))
