@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Mapping
 
 from learnkit.core.numbers import value as number
-from learnkit.i18n import _
+from learnkit.i18n import _, content, gap
 from learnkit.keras.early_stopping import higher_is_better
 from learnkit.keras.training import find_key
 
@@ -58,20 +58,21 @@ class BetterRun:
         margin = best[self.better] - best[self.worse] if up else best[self.worse] - best[self.better]
         if margin >= self.by:
             return None
-        side = _("above") if up else _("below")
-        text = _("The best {key} of `{better}` is {a} and that of `{worse}` is {b}; `{better}`'s should be {side} "
-                 "`{worse}`'s").format(key=self.key, better=self.better, worse=self.worse, a=number(best[self.better]),
-                                       b=number(best[self.worse]), side=side)
         if self.by > 0:
-            text += _(" by at least {by:g}.").format(by=self.by)
+            how = (_("`{better}`'s should be above `{worse}`'s by at least {by:g}.") if up else
+                   _("`{better}`'s should be below `{worse}`'s by at least {by:g}."))
         elif self.by < 0:  # a band: the runs' own noise may put it slightly on the other side
-            text = _("The best {key} of `{better}` is {a} and that of `{worse}` is {b}; `{better}`'s should not be "
-                     "more than {by:g} {other} `{worse}`'s.").format(
-                key=self.key, better=self.better, worse=self.worse, a=number(best[self.better]),
-                b=number(best[self.worse]), by=-self.by, other=_("below") if up else _("above"))
+            how = (_("`{better}`'s should not be more than {by:g} below `{worse}`'s.") if up else
+                   _("`{better}`'s should not be more than {by:g} above `{worse}`'s."))
         else:
-            text += "."
-        return text + (" " + self.note if self.note else "")
+            how = (_("`{better}`'s should be above `{worse}`'s.") if up else
+                   _("`{better}`'s should be below `{worse}`'s."))
+        text = _("The best {key} of `{better}` is {a} and that of `{worse}` is {b};").format(
+            key=self.key, better=self.better, worse=self.worse, a=number(best[self.better]),
+            b=number(best[self.worse]))
+        text += gap(text) + how.format(better=self.better, worse=self.worse, by=abs(self.by))
+        note = content(self.note) if self.note else ""
+        return text + gap(text) + note if note else text
 
 
 @dataclass(frozen=True)
@@ -92,4 +93,5 @@ class StaysBelow:
             return None
         text = _("`{name}`'s {key} reached {got} at epoch {e}; this run should stay below {limit:g}.").format(
             name=name, key=key, got=number(values[over]), e=over + 1, limit=self.limit)
-        return text + (" " + self.note if self.note else "")
+        note = content(self.note) if self.note else ""
+        return text + gap(text) + note if note else text
