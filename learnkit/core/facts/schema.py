@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 from typing import Any, Callable
 
 MAX_DEPTH = 24
@@ -55,19 +56,17 @@ def register_context(name: str, collect: Callable[[], Any], install: Callable[[A
     _CONTEXT[name] = (collect, install)
 
 # --------------------------------------------------------------------------- opaque values
+@dataclass(frozen=True, slots=True, repr=False)
 class Opaque:
     """A value of a kind facts do not describe: only its type name and a description travel."""
 
-    __slots__ = ("type_name", "text")
-
-    def __init__(self, type_name: str, text: str):
-        self.type_name, self.text = type_name, text
-
-    def __repr__(self) -> str:
-        return self.text
+    type_name: str
+    text: str
 
     def fact_description(self) -> str:
         return self.text
+
+    __repr__ = fact_description
 
 
 _OPAQUE_TYPES: dict[str, type] = {}
